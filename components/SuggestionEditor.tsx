@@ -1,0 +1,159 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type MessageKey, t } from '@/utils/i18n';
+import { CATEGORIES, type Category, MAX_SUGGESTION_LENGTH } from '@/utils/suggestion';
+
+export interface EditorValues {
+  text: string;
+  category: Category;
+  anonymous: boolean;
+}
+
+export interface Props {
+  quote: string;
+  initial: EditorValues;
+  /** Called on every change; the caller saves the draft. */
+  onChange: (values: EditorValues) => void;
+  onSubmit: (values: EditorValues) => Promise<void>;
+  onClose: () => void;
+  onSuggestAnother: () => void;
+  /** Status of the draft save, shown politely to screen readers. */
+  saveStatus: 'idle' | 'saved' | { error: string };
+}
+
+export function categoryKey(category: Category): MessageKey {
+  return `category_${category.replace('-', '_')}` as MessageKey;
+}
+
+export function SuggestionEditor(props: Props) {
+  const [values, setValues] = useState(props.initial);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [submitted, setSubmitted] = useState(false);
+
+  const textbox = useRef<HTMLTextAreaElement>(null);
+  // Focus by script: browsers ignore autofocus in a cross-origin frame such as this editor.
+  useEffect(() => textbox.current?.focus(), []);
+
+  const length = values.text.trim().length;
+  const tooLong = length > MAX_SUGGESTION_LENGTH;
+  const empty = length === 0;
+
+  const update = (change: Partial<EditorValues>) => {
+    const next = { ...values, ...change };
+    setValues(next);
+    setSubmitError(null);
+    props.onChange(next);
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (empty || tooLong || submitting) return;
+    setSubmitting(true);
+    try {
+      await props.onSubmit(values);
+      setSubmitted(true);
+    } catch (error) {
+      setSubmitError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const header = (
+    <header class="editor-header">
+      <h1>{t('editorHeading')}</h1>
+      <button type="button" class="icon" aria-label={t('closeLabel')} onClick={props.onClose}>
+        ×
+      </button>
+    </header>
+  );
+
+  if (submitted) {
+    return (
+      <div class="editor">
+        {header}
+        <p role="status" class="ok">
+          {t('submitted')}
+        </p>
+        <div class="actions">
+          <button type="button" onClick={props.onSuggestAnother}>
+            {t('suggestAnother')}
+          </button>
+          <button type="button" class="primary" onClick={props.onClose}>
+            {t('closeLabel')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <form class="editor" onSubmit={submit} noValidate>
+      {header}
+      {props.quote ? (
+        <figure>
+          <figcaption class="muted">{t('editorAboutQuote')}</figcaption>
+          <blockquote class="quote">{props.quote}</blockquote>
+        </figure>
+      ) : (
+        <p class="muted">{t('editorAboutPage')}</p>
+      )}
+      <label for="suggestion">{t('suggestionLabel')}</label>
+      <textarea
+        id="suggestion"
+        rows={6}
+        value={values.text}
+        placeholder={t('suggestionPlaceholder')}
+        aria-invalid={tooLong}
+        aria-describedby="suggestion-count suggestion-error"
+        ref={textbox}
+        onInput={(event) => update({ text: event.currentTarget.value })}
+      />
+      <div class="row">
+        <span id="suggestion-count" class={tooLong ? 'error muted' : 'muted'}>
+          {t('characterCount', [length.toLocaleString(), MAX_SUGGESTION_LENGTH.toLocaleString()])}
+        </span>
+        <span class="muted" aria-live="polite">
+          {props.saveStatus === 'saved'
+            ? t('draftSaved')
+            : typeof props.saveStatus === 'object'
+              ? t('draftSaveFailed', props.saveStatus.error)
+              : ''}
+        </span>
+      </div>
+      <p id="suggestion-error" class="error" role="alert">
+        {tooLong ? t('errorTooLong') : (submitError ?? '')}
+      </p>
+      <label for="category">{t('categoryLabel')}</label>
+      <select
+        id="category"
+        value={values.category}
+        onChange={(event) => update({ category: event.currentTarget.value as Category })}
+      >
+        {CATEGORIES.map((category) => (
+          <option key={category} value={category}>
+            {t(categoryKey(category))}
+          </option>
+        ))}
+      </select>
+      <div class="check">
+        <input
+          id="anonymous"
+          type="checkbox"
+          checked={values.anonymous}
+          aria-describedby="anonymous-hint"
+          onChange={(event) => update({ anonymous: event.currentTarget.checked })}
+        />
+        <label for="anonymous">{t('anonymousLabel')}</label>
+      </div>
+      <p id="anonymous-hint" class="muted">
+        {t('anonymousHint')} {t('privacyHint')}
+      </p>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={empty || tooLong || submitting}>
+          {t('submitLabel')}
+        </button>
+      </div>
+    </form>
+  );
+}

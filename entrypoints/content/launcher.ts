@@ -1,0 +1,61 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { t } from '@/utils/i18n';
+import { createProtectedHost } from './protected-host';
+
+const LAUNCHER_CSS = `
+  :host { all: initial; }
+  button {
+    display: inline-flex; align-items: center; gap: 6px;
+    font: 600 13px/1.2 system-ui, sans-serif; color: #fff; background: #1d4ed8;
+    border: 0; border-radius: 999px; padding: 9px 14px; cursor: pointer;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
+  }
+  button:hover { background: #1e40af; }
+  button:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+  svg { width: 16px; height: 16px; flex: none; }
+  @media (prefers-reduced-motion: no-preference) { button { transition: background 120ms; } }
+`;
+
+// A pencil-and-spark glyph, drawn inline so no request leaves the page for it.
+const ICON_PATH = 'M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z';
+
+/** The small "Suggest improvement" button shown on configured sites. */
+export function mountLauncher(ctx: ContentScriptContext, onActivate: () => void) {
+  const { root } = createProtectedHost(
+    ctx,
+    'flywheel-launcher',
+    {
+      position: 'fixed',
+      right: '16px',
+      bottom: '16px',
+      'z-index': '2147483646',
+      display: 'block',
+      visibility: 'visible',
+      opacity: '1',
+      margin: '0',
+      transform: 'none',
+    },
+    LAUNCHER_CSS,
+  );
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.setAttribute('aria-label', t('launcherLabel'));
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('fill', 'none');
+  svg.setAttribute('stroke', 'currentColor');
+  svg.setAttribute('stroke-width', '2');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(svgNs, 'path');
+  path.setAttribute('d', ICON_PATH);
+  svg.append(path);
+  const label = document.createElement('span');
+  label.textContent = t('launcherLabel');
+  button.append(svg, label);
+  // Keep the page's text selection: a click on the button must not clear it.
+  button.addEventListener('mousedown', (event) => event.preventDefault());
+  button.addEventListener('click', () => onActivate());
+  root.append(button);
+  return { button };
+}

@@ -1,0 +1,71 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+
+/** Marks Flywheel's own elements, so anchoring and selection capture ignore them. */
+export const UI_ATTRIBUTE = 'data-flywheel-ui';
+
+export interface ProtectedHost {
+  host: HTMLElement;
+  root: ShadowRoot;
+  remove(): void;
+}
+
+/**
+ * A host element for Flywheel's UI in a page, built to survive a hostile or careless page:
+ * a closed shadow root (page scripts and selectors cannot reach in), host styles set as
+ * `!important` inline declarations (page style sheets cannot override them), and a watcher that
+ * puts the host back if the page removes or restyles it.
+ */
+export function createProtectedHost(
+  ctx: ContentScriptContext,
+  tagName: string,
+  hostStyle: Record<string, string>,
+  css: string,
+): ProtectedHost {
+  const host = document.createElement(tagName);
+  host.setAttribute(UI_ATTRIBUTE, '');
+  const applyHostStyle = () => {
+    for (const [property, value] of Object.entries(hostStyle)) {
+      host.style.setProperty(property, value, 'important');
+    }
+  };
+  applyHostStyle();
+  // Compared as the browser serialises it, so our own repairs never look like tampering.
+  const intendedStyle = host.style.cssText;
+  const root = host.attachShadow({ mode: 'closed' });
+  const style = document.createElement('style');
+  style.textContent = css;
+  root.append(style);
+  document.documentElement.append(host);
+
+  // A page that keeps fighting back wins eventually; an endless loop would hurt the person more.
+  let repairsLeft = 50;
+  let removed = false;
+  const repair = () => {
+    if (removed || repairsLeft <= 0) return;
+    if (!host.isConnected) {
+      repairsLeft--;
+      document.documentElement.append(host);
+    }
+    if (host.hasAttribute('hidden') || host.style.cssText !== intendedStyle) {
+      repairsLeft--;
+      host.removeAttribute('hidden');
+      host.style.cssText = intendedStyle;
+    }
+  };
+  const observer = new MutationObserver(repair);
+  observer.observe(document.documentElement, { childList: true });
+  observer.observe(host, { attributes: true });
+
+  const remove = () => {
+    removed = true;
+    observer.disconnect();
+    host.remove();
+  };
+  ctx.onInvalidated(remove);
+  return { host, root, remove };
+}
+
+export function isInsideFlywheelUi(node: Node | null): boolean {
+  const element = node instanceof Element ? node : (node?.parentElement ?? null);
+  return element?.closest(`[${UI_ATTRIBUTE}]`) != null;
+}

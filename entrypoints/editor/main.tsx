@@ -1,0 +1,86 @@
+import '@/components/styles.css';
+import './style.css';
+import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
+import { createDraftSaver } from '@/utils/draft-saver';
+import { describeError } from '@/utils/i18n';
+import { type EditorState, sendMessage } from '@/utils/messaging';
+
+function EditorApp({ state }: { state: EditorState }) {
+  const [saveStatus, setSaveStatus] = useState<'idle' | 'saved' | { error: string }>('idle');
+  const saver = useMemo(
+    () =>
+      createDraftSaver<EditorValues>(async (values) => {
+        try {
+          await sendMessage('saveDraft', { draftId: state.draftId, ...values });
+          setSaveStatus('saved');
+        } catch (error) {
+          setSaveStatus({ error: describeError(error) });
+        }
+      }),
+    [state.draftId],
+  );
+
+  useEffect(() => {
+    // Typing is never lost: flush the moment the frame is hidden or torn down.
+    const flush = () => void saver.flush();
+    const onVisibility = () => document.visibilityState === 'hidden' && flush();
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pagehide', flush);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', flush);
+    };
+  }, [saver]);
+
+  const close = async () => {
+    await saver.flush();
+    await sendMessage('closeEditor', {});
+  };
+
+  useEffect(() => {
+    // Escape closes the editor wherever focus is in it; the draft is kept.
+    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && void close();
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  });
+
+  return (
+    <SuggestionEditor
+      quote={state.quote}
+      initial={{ text: state.text, category: state.category, anonymous: state.anonymous }}
+      saveStatus={saveStatus}
+      onChange={(values) => saver.schedule(values)}
+      onSubmit={async (values) => {
+        await saver.flush();
+        try {
+          await sendMessage('submitSuggestion', { draftId: state.draftId, ...values });
+        } catch (error) {
+          throw new Error(describeError(error));
+        }
+      }}
+      onClose={() => void close()}
+      onSuggestAnother={() => window.location.reload()}
+    />
+  );
+}
+
+async function start() {
+  const root = document.getElementById('app');
+  if (!root) return;
+  document.documentElement.lang = navigator.language;
+  try {
+    const state = await sendMessage('loadEditor', {});
+    render(<EditorApp state={state} />, root);
+  } catch (error) {
+    render(
+      <p role="alert" class="error">
+        {describeError(error)}
+      </p>,
+      root,
+    );
+  }
+}
+
+void start();

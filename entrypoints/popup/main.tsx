@@ -1,0 +1,110 @@
+import '@/components/styles.css';
+import './style.css';
+import { render } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { SuggestionList } from '@/components/SuggestionList';
+import { describeError, t } from '@/utils/i18n';
+import { type PageCommand, sendMessage } from '@/utils/messaging';
+import { normalizePageUrl } from '@/utils/pages';
+import type { Suggestion } from '@/utils/suggestion';
+
+const PAGE_SIZE = 50;
+const CONTENT_SCRIPT_FILE = '/content-scripts/content.js';
+
+async function activeTab() {
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab;
+}
+
+/** Opens the widget on the active tab: activeTab lets us inject without a site permission. */
+async function suggestOnActiveTab(tabId: number) {
+  await browser.scripting.executeScript({
+    target: { tabId },
+    func: () => {
+      (globalThis as { flywheelOnDemand?: boolean }).flywheelOnDemand = true;
+    },
+  });
+  await browser.scripting.executeScript({ target: { tabId }, files: [CONTENT_SCRIPT_FILE] });
+  const command: PageCommand<'showEditor'> = { command: 'showEditor', data: {} };
+  await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
+}
+
+function Popup() {
+  const [tabId, setTabId] = useState<number | null>(null);
+  const [items, setItems] = useState<Suggestion[]>([]);
+  const [total, setTotal] = useState(0);
+  const [loaded, setLoaded] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async (count: number) => {
+    try {
+      const page = await sendMessage('listSuggestions', { offset: 0, limit: count });
+      setItems(page.items);
+      setTotal(page.total);
+      setLoaded(true);
+    } catch (e) {
+      setError(describeError(e));
+    }
+  }, []);
+
+  useEffect(() => {
+    void activeTab().then((tab) => {
+      if (tab?.id !== undefined && normalizePageUrl(tab.url)) setTabId(tab.id);
+    });
+    void load(PAGE_SIZE);
+  }, [load]);
+
+  useEffect(() => {
+    const onEvent = (message: unknown) => {
+      if ((message as { event?: unknown })?.event === 'suggestionsChanged') {
+        void load(Math.max(items.length, PAGE_SIZE));
+      }
+      return undefined;
+    };
+    browser.runtime.onMessage.addListener(onEvent);
+    return () => browser.runtime.onMessage.removeListener(onEvent);
+  }, [load, items.length]);
+
+  const suggestHere = async () => {
+    if (tabId === null) return;
+    try {
+      await suggestOnActiveTab(tabId);
+      window.close();
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+
+  return (
+    <div class="popup">
+      <header>
+        <button type="button" class="primary" disabled={tabId === null} onClick={suggestHere}>
+          {t('popupSuggestHere')}
+        </button>
+        {tabId === null ? <p class="muted">{t('popupCannotSuggestHere')}</p> : null}
+        {error ? (
+          <p role="alert" class="error">
+            {error}
+          </p>
+        ) : null}
+      </header>
+      <section aria-labelledby="list-heading">
+        <h2 id="list-heading">{t('popupListHeading')}</h2>
+        {loaded ? (
+          <SuggestionList
+            suggestions={items}
+            total={total}
+            now={Date.now()}
+            locale={browser.i18n.getUILanguage()}
+            onOpen={(s) => void browser.tabs.create({ url: s.pageUrl })}
+            onShowMore={() => void load(items.length + PAGE_SIZE)}
+          />
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<Popup />, root);

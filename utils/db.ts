@@ -1,0 +1,20 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { OutboxOperation, Suggestion } from './suggestion';
+
+export type * from './suggestion';
+
+export class FlywheelDatabase extends Dexie {
+  suggestions!: EntityTable<Suggestion, 'id'>;
+  outbox!: EntityTable<OutboxOperation, 'id'>;
+
+  constructor(name = 'flywheel') {
+    super(name);
+    // Index only what is queried: drafts by page, the list by time, the badge by state.
+    this.version(1).stores({
+      suggestions: 'id, pageUrl, updatedAt, [syncState+updatedAt]',
+      outbox: 'id, suggestionId, notBefore',
+    });
+  }
+}
+
+export const db = new FlywheelDatabase();

@@ -1,0 +1,120 @@
+// The whole protocol between Flywheel's contexts, typed both ways and validated on arrival.
+//
+//   page (content script) ──► background : PageRequests
+//   editor frame          ──► background : EditorRequests
+//   popup, options        ──► background : ExtensionRequests
+//   background            ──► page       : PageCommands
+//
+// The background is the one writer of the database; everything else asks it by message.
+import * as v from 'valibot';
+import { browser } from 'wxt/browser';
+import {
+  CATEGORIES,
+  MAX_DRAFT_LENGTH,
+  MAX_QUOTE_LENGTH,
+  MAX_TITLE_LENGTH,
+  type Suggestion,
+} from './suggestion';
+
+const selectorSchema = v.variant('type', [
+  v.object({
+    type: v.literal('TextQuoteSelector'),
+    exact: v.pipe(v.string(), v.maxLength(MAX_QUOTE_LENGTH)),
+    prefix: v.optional(v.pipe(v.string(), v.maxLength(64))),
+    suffix: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  }),
+  v.object({
+    type: v.literal('TextPositionSelector'),
+    start: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    end: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  v.object({ type: v.literal('CssSelector'), value: v.pipe(v.string(), v.maxLength(2_000)) }),
+  v.object({ type: v.literal('XPathSelector'), value: v.pipe(v.string(), v.maxLength(2_000)) }),
+]);
+
+const draftFields = {
+  draftId: v.pipe(v.string(), v.uuid()),
+  text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_LENGTH)),
+  category: v.picklist(CATEGORIES),
+  anonymous: v.boolean(),
+};
+
+/** Who may send a request: the page's content script, the editor frame, or popup/options. */
+export type SenderKind = 'page' | 'editor' | 'extension';
+
+export const requestSchemas = {
+  /** The person opened the widget on a page; the selection (if any) becomes the quote. */
+  openEditor: {
+    from: 'page',
+    schema: v.object({
+      title: v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH * 4)),
+      quote: v.pipe(v.string(), v.maxLength(MAX_QUOTE_LENGTH)),
+      selectors: v.pipe(v.array(selectorSchema), v.maxLength(8)),
+    }),
+  },
+  /** The editor frame asks what it is editing (the page is known from its tab, not from it). */
+  loadEditor: { from: 'editor', schema: v.object({}) },
+  saveDraft: { from: 'editor', schema: v.object(draftFields) },
+  submitSuggestion: { from: 'editor', schema: v.object(draftFields) },
+  closeEditor: { from: 'editor', schema: v.object({}) },
+  listSuggestions: {
+    from: 'extension',
+    schema: v.object({
+      offset: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)),
+    }),
+  },
+} as const satisfies Record<string, { from: SenderKind; schema: v.GenericSchema }>;
+
+export type RequestType = keyof typeof requestSchemas;
+export type RequestData<K extends RequestType> = v.InferOutput<
+  (typeof requestSchemas)[K]['schema']
+>;
+
+export interface EditorState {
+  draftId: string;
+  pageUrl: string;
+  pageTitle: string;
+  quote: string;
+  text: string;
+  category: Suggestion['category'];
+  anonymous: boolean;
+}
+
+export interface ResponseData {
+  openEditor: { draftId: string };
+  loadEditor: EditorState;
+  saveDraft: { savedAt: number };
+  submitSuggestion: { id: string };
+  closeEditor: { closed: boolean };
+  listSuggestions: { items: Suggestion[]; total: number };
+}
+
+export interface Message<K extends RequestType = RequestType> {
+  type: K;
+  data: RequestData<K>;
+}
+
+export function sendMessage<K extends RequestType>(
+  type: K,
+  data: RequestData<K>,
+): Promise<ResponseData[K]> {
+  return browser.runtime.sendMessage({ type, data } satisfies Message<K>);
+}
+
+/** Commands the background sends to the content script of a tab. */
+export interface PageCommands {
+  showEditor: Record<string, never>;
+  closeEditor: Record<string, never>;
+}
+
+export interface PageCommand<K extends keyof PageCommands = keyof PageCommands> {
+  command: K;
+  data: PageCommands[K];
+}
+
+export function isPageCommand(message: unknown): message is PageCommand {
+  if (typeof message !== 'object' || message === null) return false;
+  const command = (message as { command?: unknown }).command;
+  return command === 'showEditor' || command === 'closeEditor';
+}

@@ -1,0 +1,51 @@
+// The suggestion model shared by every context. No storage code here: the content script
+// imports these names and must not pull in the database.
+import type { Selector } from './anchoring/types';
+
+/** Where a suggestion stands on this device. */
+export type SyncState = 'draft' | 'queued' | 'sending' | 'synced' | 'failed' | 'conflict';
+/** What the process owner made of it, as the endpoint reports. */
+export type RemoteStatus = 'submitted' | 'under-review' | 'planned' | 'done' | 'declined';
+
+export const CATEGORIES = ['unclear', 'missing-step', 'outdated', 'simplify', 'other'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** The longest suggestion that can be submitted; a longer draft is kept, never cut. */
+export const MAX_SUGGESTION_LENGTH = 10_000;
+/** Drafts keep whatever was typed or pasted, up to a size that cannot hurt the database. */
+export const MAX_DRAFT_LENGTH = 200_000;
+export const MAX_QUOTE_LENGTH = 2_000;
+export const MAX_TITLE_LENGTH = 500;
+
+export interface Suggestion {
+  id: string;
+  /** The page, without its fragment: the key drafts are restored by. */
+  pageUrl: string;
+  pageTitle: string;
+  text: string;
+  category: Category;
+  anonymous: boolean;
+  /** The exact text the suggestion is about; empty for the whole page. */
+  quote: string;
+  selectors: Selector[];
+  syncState: SyncState;
+  remoteStatus?: RemoteStatus;
+  remoteId?: string;
+  etag?: string;
+  /** Why the last send failed, in the endpoint's words or ours. */
+  lastError?: string;
+  createdAt: number;
+  updatedAt: number;
+  submittedAt?: number;
+}
+
+/** One pending change for the endpoint, written in the same transaction as the change. */
+export interface OutboxOperation {
+  id: string;
+  suggestionId: string;
+  kind: 'create' | 'update' | 'delete';
+  queuedAt: number;
+  attempts: number;
+  /** Earliest time to try again (backoff, Retry-After). */
+  notBefore: number;
+}

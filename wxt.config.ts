@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+// Sites where the launcher shows without asking: match patterns given at build time,
+// e.g. FLYWHEEL_SITES="https://intranet.example/*,http://127.0.0.1/*".
+const buildSites = (process.env.FLYWHEEL_SITES ?? '')
+  .split(',')
+  .map((site) => site.trim())
+  .filter(Boolean);
+
+export default defineConfig({
+  // Browser tests build their own copy (with the test sites) beside the normal one.
+  outDir: process.env.FLYWHEEL_OUT_DIR ?? '.output',
+  modules: ['@wxt-dev/webextension-polyfill'],
+  // Explicit imports only: a reader sees where every name comes from.
+  imports: false,
+  vite: () => ({
+    plugins: [preact()],
+    define: { 'import.meta.env.FLYWHEEL_SITES': JSON.stringify(buildSites.join(',')) },
+  }),
+  manifest: {
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    // activeTab + scripting: the toolbar icon works on any page with no site permission asked.
+    permissions: ['storage', 'activeTab', 'scripting', 'alarms'],
+    host_permissions: buildSites,
+    // Sites a person adds in the options page, and the endpoint, are asked for at run time.
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    action: { default_title: '__MSG_actionTitle__' },
+    // The editor is an extension page framed into intranet pages: typing stays out of their reach.
+    web_accessible_resources: [{ resources: ['editor.html'], matches: ['<all_urls>'] }],
+    storage: { managed_schema: 'managed-schema.json' },
+    icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
+  },
+  hooks: {
+    // The content script runs in every configured page: show its cost on every build.
+    'build:done': async (wxt) => {
+      const file = join(wxt.config.outDir, 'content-scripts', 'content.js');
+      const code = await readFile(file);
+      const gzip = gzipSync(code, { level: 9 }).length;
+      wxt.logger.info(
+        `Content script: ${(code.length / 1024).toFixed(1)} KB raw, ${(gzip / 1024).toFixed(1)} KB gzip (budget 12 KB gzip)`,
+      );
+    },
+  },
+});
