@@ -1,0 +1,415 @@
+// The annotation container: create, read, replace, delete, list, vote (docs/protocol.md).
+import { randomUUID } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import * as v from 'valibot';
+import {
+  ANNOTATION_CONTEXT,
+  ANNOTATION_MEDIA_TYPE,
+  IncomingAnnotationSchema,
+  IncomingReplySchema,
+  IncomingSuggestionSchema,
+  VOTER_KEY_PATTERN,
+} from '../utils/protocol/annotation';
+import type { AppEnv } from './app-env';
+import { problemResponse } from './problem';
+import {
+  annotationIri,
+  canonicalJson,
+  etagOf,
+  idFromIri,
+  ifMatchHits,
+  isUuid,
+  noneMatchHits,
+  sha256,
+  toWireAnnotation,
+} from './representation';
+import type { AnnotationRecord, ListQuery, Store } from './store';
+
+export const CONTAINER_PATH = '/annotations/';
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 500;
+const MAX_IDS_PER_QUERY = 200;
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
+export interface AnnotationRouteOptions {
+  store: Store;
+  containerUrlOf: (c: Context<AppEnv>) => string;
+  pageSize?: number;
+}
+
+type ParseResult<T> = { ok: true; value: T } | { ok: false; response: Response };
+
+function jsonLd(c: Context<AppEnv>, body: unknown, status: 200 | 201, headers = {}): Response {
+  return c.body(JSON.stringify(body), status, {
+    'Content-Type': ANNOTATION_MEDIA_TYPE,
+    'Cache-Control': 'private, no-cache',
+    ...headers,
+  });
+}
+
+/** 415 unless the request says it carries JSON (JSON-LD, or plain JSON for simple clients). */
+function requireJsonContent(c: Context<AppEnv>): Response | undefined {
+  const mediaType = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType === 'application/ld+json' || mediaType === 'application/json') return undefined;
+  return problemResponse(
+    c,
+    415,
+    'unsupported-media-type',
+    'Send the annotation as application/ld+json',
+    { received: mediaType ?? null, expected: ANNOTATION_MEDIA_TYPE },
+  );
+}
+
+async function readBody<Schema extends v.GenericSchema>(
+  c: Context<AppEnv>,
+  schema: Schema,
+): Promise<ParseResult<v.InferOutput<Schema>>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await c.req.text());
+  } catch (error) {
+    return {
+      ok: false,
+      response: problemResponse(c, 400, 'malformed-json', 'The body is not valid JSON', {
+        message: (error as Error).message,
+      }),
+    };
+  }
+  const result = v.safeParse(schema, json);
+  if (result.success) return { ok: true, value: result.output };
+  return {
+    ok: false,
+    response: problemResponse(
+      c,
+      400,
+      'invalid-annotation',
+      'The body is not a valid Flywheel annotation',
+      result.issues.map((issue) => ({
+        path: v.getDotPath(issue) ?? '',
+        message: issue.message,
+      })),
+    ),
+  };
+}
+
+function notFound(c: Context<AppEnv>): Response {
+  return problemResponse(c, 404, 'not-found', 'No annotation with this id');
+}
+
+function gone(c: Context<AppEnv>): Response {
+  return problemResponse(c, 410, 'gone', 'This annotation was deleted');
+}
+
+/** The live record for `:id`, or the 404/410 to answer with. */
+async function findLive(c: Context<AppEnv>, store: Store): Promise<ParseResult<AnnotationRecord>> {
+  const id = c.req.param('id')?.toLowerCase() ?? '';
+  const record = isUuid(id) ? await store.getAnnotation(id) : undefined;
+  if (!record) return { ok: false, response: notFound(c) };
+  if (record.deletedAt) return { ok: false, response: gone(c) };
+  return { ok: true, value: record };
+}
+
+function preconditionRequired(c: Context<AppEnv>): Response {
+  return problemResponse(
+    c,
+    428,
+    'precondition-required',
+    'Send If-Match with the ETag you last saw, so a concurrent change is not overwritten',
+  );
+}
+
+function preconditionFailed(c: Context<AppEnv>, current: AnnotationRecord): Response {
+  c.header('ETag', etagOf(current));
+  return problemResponse(
+    c,
+    412,
+    'precondition-failed',
+    'The annotation changed since that ETag; fetch it again and retry',
+    { currentETag: etagOf(current) },
+  );
+}
+
+export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationRouteOptions) {
+  const { store, containerUrlOf } = options;
+  const defaultPageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+
+  const annotationHeaders = (c: Context<AppEnv>, record: AnnotationRecord) => ({
+    Location: annotationIri(containerUrlOf(c), record.id),
+    ETag: etagOf(record),
+  });
+
+  app.post(CONTAINER_PATH, async (c) => {
+    const unsupported = requireJsonContent(c);
+    if (unsupported) return unsupported;
+    const idempotencyKey = c.req.header('idempotency-key');
+    if (idempotencyKey === undefined || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+      return problemResponse(
+        c,
+        400,
+        'idempotency-key-required',
+        'Send an Idempotency-Key header (the suggestion uuid): 1-200 visible ASCII characters',
+      );
+    }
+    const parsed = await readBody(c, IncomingAnnotationSchema);
+    if (!parsed.ok) return parsed.response;
+    const annotation = parsed.value;
+    const containerUrl = containerUrlOf(c);
+
+    let parentId: string | null = null;
+    let targetSource: string;
+    if (annotation.motivation === 'replying') {
+      const parent = await findReplyParent(store, containerUrl, annotation.target);
+      if (!parent) {
+        return problemResponse(
+          c,
+          400,
+          'unknown-target',
+          'A reply must target the id of a live suggestion in this container',
+          { target: annotation.target },
+        );
+      }
+      parentId = parent.id;
+      targetSource = parent.targetSource;
+    } else {
+      targetSource = annotation.target.source;
+    }
+
+    const result = await store.createAnnotation({
+      id: randomUUID(),
+      kind: annotation.motivation === 'replying' ? 'reply' : 'suggestion',
+      targetSource,
+      parentId,
+      idempotencyKey,
+      requestHash: sha256(canonicalJson(annotation)),
+      document: annotation,
+    });
+    if (result.outcome === 'key-reused') {
+      return problemResponse(
+        c,
+        422,
+        'idempotency-key-reused',
+        'This Idempotency-Key was already used with a different body',
+        { existing: annotationIri(containerUrl, result.record.id) },
+      );
+    }
+    if (result.record.deletedAt) return gone(c);
+    const body = toWireAnnotation(result.record, containerUrl);
+    // A replay creates nothing, so it answers 200 with the annotation as it is now.
+    return jsonLd(c, body, result.outcome === 'created' ? 201 : 200, {
+      ...annotationHeaders(c, result.record),
+      ...(result.outcome === 'replayed' ? { 'Idempotent-Replayed': 'true' } : {}),
+    });
+  });
+
+  app.get(CONTAINER_PATH, async (c) => {
+    const containerUrl = containerUrlOf(c);
+    const query = parseListQuery(c, containerUrl, defaultPageSize);
+    if (!query.ok) return query.response;
+    const { listQuery, collectionIri, cursorBase, isFirstPage } = query.value;
+    const { records, total, hasMore } = await store.listAnnotations(listQuery);
+    const last = records.at(-1);
+    const pageId = `${cursorBase}after=${listQuery.afterSeq ?? '0'}`;
+    const page = {
+      id: pageId,
+      type: 'AnnotationPage',
+      ...(isFirstPage ? { startIndex: 0 } : {}),
+      ...(hasMore && last ? { next: `${cursorBase}after=${last.seq}` } : {}),
+      items: records.map((record) =>
+        toWireAnnotation(record, containerUrl, { withContext: false }),
+      ),
+    };
+    const body = isFirstPage
+      ? {
+          '@context': ANNOTATION_CONTEXT,
+          id: collectionIri,
+          type: ['BasicContainer', 'AnnotationCollection'],
+          total,
+          first: { ...page, partOf: collectionIri },
+        }
+      : { '@context': ANNOTATION_CONTEXT, ...page, partOf: { id: collectionIri, total } };
+    const etag = `"${sha256(canonicalJson(body))}"`;
+    c.header('ETag', etag);
+    c.header('Cache-Control', 'private, no-cache');
+    c.header('Link', '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"');
+    c.header('Allow', 'GET, POST, OPTIONS');
+    c.header('Accept-Post', ANNOTATION_MEDIA_TYPE);
+    if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+    return jsonLd(c, body, 200);
+  });
+
+  app.get(`${CONTAINER_PATH}:id`, async (c) => {
+    const found = await findLive(c, store);
+    if (!found.ok) return found.response;
+    const record = found.value;
+    const etag = etagOf(record);
+    if (noneMatchHits(c.req.header('if-none-match'), etag)) {
+      c.header('ETag', etag);
+      return c.body(null, 304);
+    }
+    return jsonLd(c, toWireAnnotation(record, containerUrlOf(c)), 200, { ETag: etag });
+  });
+
+  app.put(`${CONTAINER_PATH}:id`, async (c) => {
+    const unsupported = requireJsonContent(c);
+    if (unsupported) return unsupported;
+    const ifMatch = c.req.header('if-match');
+    if (!ifMatch) return preconditionRequired(c);
+    const found = await findLive(c, store);
+    if (!found.ok) return found.response;
+    const current = found.value;
+    const containerUrl = containerUrlOf(c);
+
+    let document: Record<string, unknown>;
+    let targetSource = current.targetSource;
+    if (current.kind === 'reply') {
+      const parsed = await readBody(c, IncomingReplySchema);
+      if (!parsed.ok) return parsed.response;
+      if (idFromIri(containerUrl, parsed.value.target) !== current.parentId) {
+        return problemResponse(c, 400, 'target-changed', 'A reply cannot move to another target');
+      }
+      document = parsed.value;
+    } else {
+      const parsed = await readBody(c, IncomingSuggestionSchema);
+      if (!parsed.ok) return parsed.response;
+      document = parsed.value;
+      targetSource = parsed.value.target.source;
+    }
+    if (!ifMatchHits(ifMatch, etagOf(current))) return preconditionFailed(c, current);
+    const updated = await store.replaceAnnotation(
+      current.id,
+      current.revision,
+      document,
+      targetSource,
+    );
+    if (!updated) {
+      // Changed or deleted between our read and our write.
+      const latest = await store.getAnnotation(current.id);
+      return latest && !latest.deletedAt ? preconditionFailed(c, latest) : gone(c);
+    }
+    return jsonLd(c, toWireAnnotation(updated, containerUrl), 200, { ETag: etagOf(updated) });
+  });
+
+  app.delete(`${CONTAINER_PATH}:id`, async (c) => {
+    const ifMatch = c.req.header('if-match');
+    if (!ifMatch) return preconditionRequired(c);
+    const found = await findLive(c, store);
+    if (!found.ok) return found.response;
+    const current = found.value;
+    if (!ifMatchHits(ifMatch, etagOf(current))) return preconditionFailed(c, current);
+    if (!(await store.deleteAnnotation(current.id, current.revision))) {
+      const latest = await store.getAnnotation(current.id);
+      return latest && !latest.deletedAt ? preconditionFailed(c, latest) : gone(c);
+    }
+    return c.body(null, 204);
+  });
+
+  for (const voted of [true, false]) {
+    const register = voted ? app.put.bind(app) : app.delete.bind(app);
+    register(`${CONTAINER_PATH}:id/votes/:voterKey`, async (c) => {
+      const id = c.req.param('id').toLowerCase();
+      const voterKey = c.req.param('voterKey');
+      if (!VOTER_KEY_PATTERN.test(voterKey)) {
+        return problemResponse(
+          c,
+          400,
+          'invalid-voter-key',
+          'A voter key is 8-128 characters of A-Z, a-z, 0-9, "_" and "-"',
+        );
+      }
+      const result = isUuid(id) ? await store.setVote(id, voterKey, voted) : undefined;
+      if (!result) return problemResponse(c, 404, 'not-found', 'No live suggestion with this id');
+      return c.json(
+        { id: annotationIri(containerUrlOf(c), id), voteCount: result.voteCount, voted },
+        200,
+        { 'Cache-Control': 'no-store' },
+      );
+    });
+  }
+}
+
+async function findReplyParent(
+  store: Store,
+  containerUrl: string,
+  target: string,
+): Promise<AnnotationRecord | undefined> {
+  const parentId = idFromIri(containerUrl, target);
+  const parent = parentId ? await store.getAnnotation(parentId) : undefined;
+  return parent && parent.kind === 'suggestion' && !parent.deletedAt ? parent : undefined;
+}
+
+interface ParsedListQuery {
+  listQuery: ListQuery;
+  collectionIri: string;
+  /** Collection IRI ready for `after=` to be appended. */
+  cursorBase: string;
+  isFirstPage: boolean;
+}
+
+/** Reads `target`, `ids`, `since`, `limit` and the paging cursor `after`. */
+function parseListQuery(
+  c: Context<AppEnv>,
+  containerUrl: string,
+  defaultPageSize: number,
+): ParseResult<ParsedListQuery> {
+  const invalid = (detail: string): ParseResult<ParsedListQuery> => ({
+    ok: false,
+    response: problemResponse(c, 400, 'invalid-query', 'The listing query is not valid', detail),
+  });
+  const params = new URLSearchParams();
+  const listQuery: ListQuery = { limit: defaultPageSize };
+
+  const target = c.req.query('target');
+  if (target !== undefined) {
+    params.set('target', target);
+    const parentId = idFromIri(containerUrl, target);
+    if (parentId) listQuery.parentId = parentId;
+    else listQuery.targetSource = target;
+  }
+  const ids = c.req.query('ids');
+  if (ids !== undefined) {
+    const list = ids
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0)
+      .map((entry) => idFromIri(containerUrl, entry) ?? entry.toLowerCase());
+    if (list.length > MAX_IDS_PER_QUERY || !list.every(isUuid)) {
+      return invalid(
+        `ids: up to ${MAX_IDS_PER_QUERY} annotation ids (IRIs or uuids), comma-separated`,
+      );
+    }
+    params.set('ids', ids);
+    listQuery.ids = list;
+  }
+  const since = c.req.query('since');
+  if (since !== undefined) {
+    const date = new Date(since);
+    if (!/^\d{4}-\d\d-\d\dT/.test(since) || Number.isNaN(date.getTime())) {
+      return invalid('since: an ISO 8601 timestamp, e.g. 2026-11-30T09:00:00Z');
+    }
+    params.set('since', since);
+    listQuery.modifiedSince = date;
+  }
+  const limit = c.req.query('limit');
+  if (limit !== undefined) {
+    const value = Number(limit);
+    if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
+      return invalid(`limit: an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    params.set('limit', limit);
+    listQuery.limit = value;
+  }
+  const after = c.req.query('after');
+  if (after !== undefined && !/^\d{1,18}$/.test(after)) return invalid('after: a paging cursor');
+  if (after !== undefined && after !== '0') listQuery.afterSeq = after;
+
+  const search = params.toString();
+  return {
+    ok: true,
+    value: {
+      listQuery,
+      collectionIri: search ? `${containerUrl}?${search}` : containerUrl,
+      cursorBase: `${containerUrl}?${search ? `${search}&` : ''}`,
+      isFirstPage: after === undefined,
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// One small interface over embedded PGlite and a PostgreSQL server, so that every query and
+// migration is the same SQL on both.
+import { readdir, readFile } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+/** A connection that can run several statements in one string (for migrations). */
+interface MigrationSession {
+  exec(sql: string): Promise<void>;
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export type DatabaseLocation = { databaseUrl: string } | { dataDir: string } | { memory: true };
+
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+// Any constant works; it only has to be the same for every server sharing one database.
+const MIGRATION_LOCK_ID = 7_420_311;
+
+export async function openDatabase(location: DatabaseLocation): Promise<Database> {
+  if ('databaseUrl' in location) return openPostgres(location.databaseUrl);
+  return openPGlite('dataDir' in location ? location.dataDir : undefined);
+}
+
+async function openPGlite(dataDir: string | undefined): Promise<Database> {
+  const db = new PGlite(dataDir);
+  await db.waitReady;
+  const session: MigrationSession = {
+    exec: async (sql) => {
+      await db.exec(sql);
+    },
+    query: async <Row>(sql: string, params: readonly unknown[] = []) =>
+      (await db.query<Row>(sql, [...params])).rows,
+  };
+  await migrate(session);
+  return { kind: 'pglite', query: session.query, close: () => db.close() };
+}
+
+async function openPostgres(databaseUrl: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const client = await pool.connect();
+  try {
+    // Several servers may start against one database at once: let one migrate at a time.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await migrate({
+      exec: async (sql) => {
+        await client.query(sql);
+      },
+      query: async <Row>(sql: string, params: readonly unknown[] = []) =>
+        (await client.query(sql, [...params])).rows as Row[],
+    });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {});
+    client.release();
+  }
+  return {
+    kind: 'postgres',
+    query: async <Row>(sql: string, params: readonly unknown[] = []) =>
+      (await pool.query(sql, [...params])).rows as Row[],
+    close: () => pool.end(),
+  };
+}
+
+/** Applies `server/migrations/NNN-*.sql` in name order, each once, each in a transaction. */
+async function migrate(session: MigrationSession): Promise<void> {
+  await session.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    name text PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const applied = new Set(
+    (await session.query<{ name: string }>('SELECT name FROM schema_migrations')).map(
+      (row) => row.name,
+    ),
+  );
+  const files = (await readdir(MIGRATIONS_DIR)).filter((name) => name.endsWith('.sql')).sort();
+  for (const name of files) {
+    if (applied.has(name)) continue;
+    const sql = await readFile(new URL(name, MIGRATIONS_DIR), 'utf8');
+    await session.exec('BEGIN');
+    try {
+      await session.exec(sql);
+      await session.query('INSERT INTO schema_migrations (name) VALUES ($1)', [name]);
+      await session.exec('COMMIT');
+    } catch (error) {
+      await session.exec('ROLLBACK');
+      throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}

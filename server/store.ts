@@ -1,0 +1,310 @@
+// Every query the server runs. Each write is a single statement (data-modifying CTEs where a
+// change touches two rows), so it is atomic on PGlite and PostgreSQL without explicit
+// transactions, and races are settled by constraints rather than by check-then-write.
+import type { SuggestionStatus } from '../utils/protocol/annotation';
+import type { Database } from './database';
+
+export type AnnotationKind = 'suggestion' | 'reply';
+
+export interface AnnotationRecord {
+  id: string;
+  seq: string;
+  kind: AnnotationKind;
+  targetSource: string;
+  parentId: string | null;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  document: Record<string, unknown>;
+  status: SuggestionStatus;
+  voteCount: number;
+  replyCount: number;
+  revision: number;
+  createdAt: Date;
+  modifiedAt: Date;
+  deletedAt: Date | null;
+}
+
+interface AnnotationRow {
+  id: string;
+  seq: string | number;
+  kind: AnnotationKind;
+  target_source: string;
+  parent_id: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  document: Record<string, unknown>;
+  status: SuggestionStatus;
+  vote_count: number;
+  reply_count: number;
+  revision: number;
+  created_at: Date;
+  modified_at: Date;
+  deleted_at: Date | null;
+}
+
+const COLUMNS = `id, seq, kind, target_source, parent_id, idempotency_key, request_hash, document,
+  status, vote_count, reply_count, revision, created_at, modified_at, deleted_at`;
+
+function toRecord(row: AnnotationRow): AnnotationRecord {
+  return {
+    id: row.id,
+    // int8 arrives as a string from pg and as a number from PGlite.
+    seq: String(row.seq),
+    kind: row.kind,
+    targetSource: row.target_source,
+    parentId: row.parent_id,
+    idempotencyKey: row.idempotency_key,
+    requestHash: row.request_hash,
+    document: row.document,
+    status: row.status,
+    voteCount: row.vote_count,
+    replyCount: row.reply_count,
+    revision: row.revision,
+    createdAt: new Date(row.created_at),
+    modifiedAt: new Date(row.modified_at),
+    deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
+  };
+}
+
+export interface NewAnnotation {
+  id: string;
+  kind: AnnotationKind;
+  targetSource: string;
+  parentId: string | null;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  document: Record<string, unknown>;
+}
+
+export type CreateOutcome =
+  | { outcome: 'created'; record: AnnotationRecord }
+  | { outcome: 'replayed'; record: AnnotationRecord }
+  | { outcome: 'key-reused'; record: AnnotationRecord };
+
+export interface ListQuery {
+  targetSource?: string;
+  parentId?: string;
+  ids?: readonly string[];
+  modifiedSince?: Date;
+  afterSeq?: string;
+  limit: number;
+}
+
+export function createStore(db: Database) {
+  async function getAnnotation(id: string): Promise<AnnotationRecord | undefined> {
+    const rows = await db.query<AnnotationRow>(`SELECT ${COLUMNS} FROM annotations WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /**
+   * Inserts unless the idempotency key is taken; then the stored row decides: same request
+   * hash is a replay, another hash is a reused key. A reply also bumps its parent's count,
+   * in the same statement, only when it was really inserted.
+   */
+  async function createAnnotation(annotation: NewAnnotation): Promise<CreateOutcome> {
+    const inserted = await db.query<AnnotationRow>(
+      `WITH inserted AS (
+         INSERT INTO annotations
+           (id, kind, target_source, parent_id, idempotency_key, request_hash, document)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING ${COLUMNS}
+       ), parent_bump AS (
+         UPDATE annotations
+            SET reply_count = reply_count + 1, revision = revision + 1, modified_at = now()
+          WHERE id = $4 AND EXISTS (SELECT 1 FROM inserted)
+       )
+       SELECT ${COLUMNS} FROM inserted`,
+      [
+        annotation.id,
+        annotation.kind,
+        annotation.targetSource,
+        annotation.parentId,
+        annotation.idempotencyKey,
+        annotation.requestHash,
+        JSON.stringify(annotation.document),
+      ],
+    );
+    if (inserted[0]) return { outcome: 'created', record: toRecord(inserted[0]) };
+    const existing = await db.query<AnnotationRow>(
+      `SELECT ${COLUMNS} FROM annotations WHERE idempotency_key = $1`,
+      [annotation.idempotencyKey],
+    );
+    if (!existing[0]) throw new Error('idempotency key conflict without a stored row');
+    const record = toRecord(existing[0]);
+    return {
+      outcome: record.requestHash === annotation.requestHash ? 'replayed' : 'key-reused',
+      record,
+    };
+  }
+
+  /** Replaces the client's fields if the revision still matches; undefined when it did not. */
+  async function replaceAnnotation(
+    id: string,
+    expectedRevision: number,
+    document: Record<string, unknown>,
+    targetSource: string,
+  ): Promise<AnnotationRecord | undefined> {
+    const rows = await db.query<AnnotationRow>(
+      `UPDATE annotations
+          SET document = $3::jsonb, target_source = $4, revision = revision + 1, modified_at = now()
+        WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
+        RETURNING ${COLUMNS}`,
+      [id, expectedRevision, JSON.stringify(document), targetSource],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /** Tombstones the annotation and its replies; a deleted reply no longer counts. */
+  async function deleteAnnotation(id: string, expectedRevision: number): Promise<boolean> {
+    const rows = await db.query<{ id: string }>(
+      `WITH removed AS (
+         UPDATE annotations
+            SET deleted_at = now(), revision = revision + 1, modified_at = now()
+          WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
+          RETURNING id, parent_id
+       ), replies_removed AS (
+         UPDATE annotations SET deleted_at = now()
+          WHERE parent_id IN (SELECT id FROM removed) AND deleted_at IS NULL
+       ), parent_bump AS (
+         UPDATE annotations
+            SET reply_count = reply_count - 1, revision = revision + 1, modified_at = now()
+          WHERE id IN (SELECT parent_id FROM removed)
+       )
+       SELECT id FROM removed`,
+      [id, expectedRevision],
+    );
+    return rows.length > 0;
+  }
+
+  function listFilter(query: ListQuery, params: unknown[]): string {
+    const conditions = ['deleted_at IS NULL'];
+    if (query.parentId !== undefined) {
+      params.push(query.parentId);
+      conditions.push(`kind = 'reply' AND parent_id = $${params.length}`);
+    } else if (query.targetSource !== undefined) {
+      params.push(query.targetSource);
+      conditions.push(`kind = 'suggestion' AND target_source = $${params.length}`);
+    }
+    if (query.ids !== undefined) {
+      params.push([...query.ids]);
+      conditions.push(`id = ANY($${params.length}::uuid[])`);
+    }
+    if (query.modifiedSince !== undefined) {
+      params.push(query.modifiedSince.toISOString());
+      conditions.push(`modified_at > $${params.length}::timestamptz`);
+    }
+    return conditions.join(' AND ');
+  }
+
+  /** One page in insertion order, keyed by `seq` so paging is stable while rows are added. */
+  async function listAnnotations(
+    query: ListQuery,
+  ): Promise<{ records: AnnotationRecord[]; total: number; hasMore: boolean }> {
+    const countParams: unknown[] = [];
+    const countFilter = listFilter(query, countParams);
+    const [count] = await db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM annotations WHERE ${countFilter}`,
+      countParams,
+    );
+    const params: unknown[] = [];
+    let filter = listFilter(query, params);
+    if (query.afterSeq !== undefined) {
+      params.push(query.afterSeq);
+      filter += ` AND seq > $${params.length}::bigint`;
+    }
+    params.push(query.limit + 1);
+    const rows = await db.query<AnnotationRow>(
+      `SELECT ${COLUMNS} FROM annotations WHERE ${filter} ORDER BY seq LIMIT $${params.length}`,
+      params,
+    );
+    return {
+      records: rows.slice(0, query.limit).map(toRecord),
+      total: count?.total ?? 0,
+      hasMore: rows.length > query.limit,
+    };
+  }
+
+  /**
+   * Adds or withdraws one voter's vote. The (annotation, voter) primary key makes it
+   * idempotent; the count and revision move only when a vote row really changed.
+   */
+  async function setVote(
+    id: string,
+    voterKey: string,
+    voted: boolean,
+  ): Promise<{ voteCount: number; changed: boolean } | undefined> {
+    const change = voted
+      ? `INSERT INTO votes (annotation_id, voter_key) SELECT id, $2 FROM target
+           ON CONFLICT DO NOTHING RETURNING 1`
+      : `DELETE FROM votes WHERE annotation_id IN (SELECT id FROM target) AND voter_key = $2
+           RETURNING 1`;
+    const sign = voted ? '+' : '-';
+    const rows = await db.query<{ vote_count: number; changed: number }>(
+      `WITH target AS (
+         SELECT id FROM annotations WHERE id = $1 AND kind = 'suggestion' AND deleted_at IS NULL
+       ), changed AS (${change})
+       UPDATE annotations
+          SET vote_count = vote_count ${sign} (SELECT count(*)::int FROM changed),
+              revision = revision + (SELECT count(*)::int FROM changed),
+              modified_at = CASE WHEN EXISTS (SELECT 1 FROM changed) THEN now() ELSE modified_at END
+        WHERE id IN (SELECT id FROM target)
+        RETURNING vote_count, (SELECT count(*)::int FROM changed) AS changed`,
+      [id, voterKey],
+    );
+    const row = rows[0];
+    return row && { voteCount: row.vote_count, changed: row.changed > 0 };
+  }
+
+  async function setStatus(
+    id: string,
+    status: SuggestionStatus,
+  ): Promise<AnnotationRecord | undefined> {
+    const rows = await db.query<AnnotationRow>(
+      `UPDATE annotations
+          SET status = $2,
+              revision = revision + CASE WHEN status = $2 THEN 0 ELSE 1 END,
+              modified_at = CASE WHEN status = $2 THEN modified_at ELSE now() END
+        WHERE id = $1 AND kind = 'suggestion' AND deleted_at IS NULL
+        RETURNING ${COLUMNS}`,
+      [id, status],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /** Suggestions for the triage page (newest pages first) with their replies. */
+  async function listForTriage(
+    status: SuggestionStatus | undefined,
+    limit: number,
+  ): Promise<{ suggestions: AnnotationRecord[]; replies: AnnotationRecord[] }> {
+    const suggestionRows = await db.query<AnnotationRow>(
+      `SELECT ${COLUMNS} FROM annotations
+        WHERE kind = 'suggestion' AND deleted_at IS NULL AND ($1::text IS NULL OR status = $1)
+        ORDER BY seq DESC LIMIT $2`,
+      [status ?? null, limit],
+    );
+    const suggestions = suggestionRows.map(toRecord);
+    const replyRows = await db.query<AnnotationRow>(
+      `SELECT ${COLUMNS} FROM annotations
+        WHERE kind = 'reply' AND deleted_at IS NULL AND parent_id = ANY($1::uuid[])
+        ORDER BY seq`,
+      [suggestions.map((suggestion) => suggestion.id)],
+    );
+    return { suggestions, replies: replyRows.map(toRecord) };
+  }
+
+  return {
+    getAnnotation,
+    createAnnotation,
+    replaceAnnotation,
+    deleteAnnotation,
+    listAnnotations,
+    setVote,
+    setStatus,
+    listForTriage,
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

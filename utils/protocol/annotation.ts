@@ -1,0 +1,276 @@
+// The wire format between the extension and any Flywheel endpoint: W3C Web Annotations
+// (https://www.w3.org/TR/annotation-model/) plus a few project terms. Shared by the client and
+// the reference server, so it must stay free of Node and extension APIs.
+import * as v from 'valibot';
+import type {
+  CssSelector,
+  Selector,
+  TextPositionSelector,
+  TextQuoteSelector,
+  XPathSelector,
+} from '../anchoring/types';
+
+export const ANNOTATION_MEDIA_TYPE =
+  'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"';
+export const W3C_ANNOTATION_CONTEXT = 'http://www.w3.org/ns/anno.jsonld';
+
+/**
+ * Namespace of Flywheel's own terms. A URN on purpose: it names the vocabulary without
+ * pointing at a host that someone could register, and nothing ever dereferences it because
+ * the context below is sent inline.
+ */
+export const FLYWHEEL_VOCABULARY = 'urn:flywheel:vocab:';
+
+export const FLYWHEEL_CONTEXT = {
+  status: { '@id': `${FLYWHEEL_VOCABULARY}status` },
+  category: { '@id': `${FLYWHEEL_VOCABULARY}category` },
+  anonymous: {
+    '@id': `${FLYWHEEL_VOCABULARY}anonymous`,
+    '@type': 'http://www.w3.org/2001/XMLSchema#boolean',
+  },
+  voteCount: {
+    '@id': `${FLYWHEEL_VOCABULARY}voteCount`,
+    '@type': 'http://www.w3.org/2001/XMLSchema#integer',
+  },
+  replyCount: {
+    '@id': `${FLYWHEEL_VOCABULARY}replyCount`,
+    '@type': 'http://www.w3.org/2001/XMLSchema#integer',
+  },
+} as const;
+
+/** The `@context` every annotation, page and collection carries on the wire. */
+export const ANNOTATION_CONTEXT = [W3C_ANNOTATION_CONTEXT, FLYWHEEL_CONTEXT] as const;
+
+export const SUGGESTION_STATUSES = [
+  'submitted',
+  'under-review',
+  'planned',
+  'done',
+  'declined',
+] as const;
+export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
+
+export const LIMITS = {
+  suggestionText: 10_000,
+  replyText: 10_000,
+  quote: 2_000,
+  quoteContext: 256,
+  elementSelector: 1_000,
+  selectors: 8,
+  bodies: 10,
+  tag: 64,
+  category: 64,
+  creatorName: 200,
+  url: 2_048,
+  /** Whole request bodies; the server answers 413 above it. */
+  requestBytes: 64 * 1024,
+} as const;
+
+const httpUrl = v.pipe(
+  v.string(),
+  v.maxLength(LIMITS.url),
+  v.url('must be an absolute URL'),
+  v.regex(/^https?:\/\//i, 'must be an http(s) URL'),
+);
+
+const textQuoteSelector: v.GenericSchema<TextQuoteSelector> = v.object({
+  type: v.literal('TextQuoteSelector'),
+  exact: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.quote)),
+  prefix: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.quoteContext))),
+  suffix: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.quoteContext))),
+});
+
+const offset = v.pipe(v.number(), v.integer(), v.minValue(0));
+const textPositionSelector: v.GenericSchema<TextPositionSelector> = v.pipe(
+  v.object({ type: v.literal('TextPositionSelector'), start: offset, end: offset }),
+  v.check((selector) => selector.end >= selector.start, 'end must not be before start'),
+);
+
+const elementSelectorValue = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(LIMITS.elementSelector),
+);
+const cssSelector: v.GenericSchema<CssSelector> = v.object({
+  type: v.literal('CssSelector'),
+  value: elementSelectorValue,
+});
+const xpathSelector: v.GenericSchema<XPathSelector> = v.object({
+  type: v.literal('XPathSelector'),
+  value: elementSelectorValue,
+});
+
+const selectorSchema: v.GenericSchema<Selector> = v.union([
+  textQuoteSelector,
+  textPositionSelector,
+  cssSelector,
+  xpathSelector,
+]);
+
+/** The W3C model allows one value or an array; the canonical form on our side is an array. */
+function oneOrMany<T>(item: v.GenericSchema<T>, max: number) {
+  return v.pipe(
+    v.union([item, v.array(item)]),
+    v.transform((value): T[] => (Array.isArray(value) ? value : [value])),
+    v.minLength(1),
+    v.maxLength(max),
+  );
+}
+
+const contextSchema = v.union(
+  [
+    v.literal(W3C_ANNOTATION_CONTEXT),
+    v.pipe(
+      v.array(v.unknown()),
+      v.check((entries) => entries[0] === W3C_ANNOTATION_CONTEXT),
+    ),
+  ],
+  `@context must be "${W3C_ANNOTATION_CONTEXT}" or an array starting with it`,
+);
+
+const textualBody = <Purpose extends string>(purposes: readonly Purpose[], maxText: number) =>
+  v.object({
+    type: v.literal('TextualBody'),
+    value: v.pipe(v.string(), v.maxLength(maxText)),
+    format: v.optional(v.literal('text/plain')),
+    language: v.optional(v.pipe(v.string(), v.maxLength(35))),
+    purpose: v.optional(v.picklist(purposes)),
+  });
+
+const suggestionBody = textualBody(
+  ['editing', 'tagging', 'commenting', 'describing'],
+  LIMITS.suggestionText,
+);
+export type SuggestionBody = v.InferOutput<typeof suggestionBody>;
+
+const creatorSchema = v.object({
+  type: v.optional(v.literal('Person')),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.creatorName)),
+});
+
+const createdSchema = v.optional(v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp')));
+
+/** What a client sends to create (POST) or replace (PUT) a suggestion. */
+export const IncomingSuggestionSchema = v.pipe(
+  v.object({
+    '@context': contextSchema,
+    type: v.literal('Annotation'),
+    motivation: v.literal('editing'),
+    created: createdSchema,
+    body: oneOrMany(suggestionBody, LIMITS.bodies),
+    target: v.object({
+      source: httpUrl,
+      selector: v.optional(oneOrMany(selectorSchema, LIMITS.selectors)),
+    }),
+    category: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.category))),
+    anonymous: v.optional(v.boolean()),
+    creator: v.optional(creatorSchema),
+  }),
+  v.check(
+    (annotation) => annotation.body.filter((body) => body.purpose === 'editing').length === 1,
+    'body must hold exactly one TextualBody with purpose "editing" (the suggestion text)',
+  ),
+  v.check(
+    (annotation) =>
+      annotation.body.every(
+        (body) => body.purpose !== 'tagging' || body.value.length <= LIMITS.tag,
+      ),
+    `a tagging body is at most ${LIMITS.tag} characters`,
+  ),
+  // Anonymity is the client's promise to the person; an endpoint must not be handed a name
+  // it would then have to hide.
+  v.check(
+    (annotation) => !(annotation.anonymous === true && annotation.creator !== undefined),
+    'an anonymous suggestion must not carry a creator',
+  ),
+);
+export type IncomingSuggestion = v.InferOutput<typeof IncomingSuggestionSchema>;
+
+/** A reply (from a colleague or a process owner) to one suggestion, targeting its `id`. */
+export const IncomingReplySchema = v.object({
+  '@context': contextSchema,
+  type: v.literal('Annotation'),
+  motivation: v.literal('replying'),
+  created: createdSchema,
+  body: oneOrMany(textualBody(['replying', 'commenting'], LIMITS.replyText), 1),
+  target: httpUrl,
+  anonymous: v.optional(v.boolean()),
+  creator: v.optional(creatorSchema),
+});
+export type IncomingReply = v.InferOutput<typeof IncomingReplySchema>;
+
+/** Either kind of annotation a client may POST to the container. */
+export const IncomingAnnotationSchema = v.variant('motivation', [
+  IncomingSuggestionSchema,
+  IncomingReplySchema,
+]);
+export type IncomingAnnotation = v.InferOutput<typeof IncomingAnnotationSchema>;
+
+const serverFields = {
+  // Absent on items inside a page: they share the page's context.
+  '@context': v.optional(v.unknown()),
+  id: httpUrl,
+  created: v.pipe(v.string(), v.isoTimestamp()),
+  modified: v.pipe(v.string(), v.isoTimestamp()),
+};
+
+/** A suggestion as the server returns it: the client's fields plus those the server owns. */
+export const StoredSuggestionSchema = v.object({
+  ...IncomingSuggestionSchema.pipe[0].entries,
+  ...serverFields,
+  status: v.picklist(SUGGESTION_STATUSES),
+  voteCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  replyCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+export type StoredSuggestion = v.InferOutput<typeof StoredSuggestionSchema>;
+
+export const StoredReplySchema = v.object({ ...IncomingReplySchema.entries, ...serverFields });
+export type StoredReply = v.InferOutput<typeof StoredReplySchema>;
+
+export const StoredAnnotationSchema = v.variant('motivation', [
+  StoredSuggestionSchema,
+  StoredReplySchema,
+]);
+export type StoredAnnotation = v.InferOutput<typeof StoredAnnotationSchema>;
+
+/** One page of a listing (W3C Web Annotation Protocol, section 4.2). */
+export const AnnotationPageSchema = v.object({
+  '@context': v.optional(v.unknown()),
+  id: httpUrl,
+  type: v.literal('AnnotationPage'),
+  partOf: v.optional(v.union([httpUrl, v.object({ id: httpUrl })])),
+  startIndex: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  next: v.optional(httpUrl),
+  items: v.array(StoredAnnotationSchema),
+});
+export type AnnotationPage = v.InferOutput<typeof AnnotationPageSchema>;
+
+export const AnnotationCollectionSchema = v.object({
+  '@context': v.unknown(),
+  id: httpUrl,
+  type: v.union([v.literal('AnnotationCollection'), v.array(v.string())]),
+  total: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  first: v.optional(AnnotationPageSchema),
+});
+export type AnnotationCollection = v.InferOutput<typeof AnnotationCollectionSchema>;
+
+/** Answer to `PUT`/`DELETE {id}/votes/{voterKey}`. */
+export const VoteResultSchema = v.object({
+  id: httpUrl,
+  voteCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  voted: v.boolean(),
+});
+export type VoteResult = v.InferOutput<typeof VoteResultSchema>;
+
+/** A voter key is a random id the client keeps per install, so votes say nothing of who. */
+export const VOTER_KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
+
+/** Error bodies (RFC 9457 problem details, plus `error` as a stable machine code). */
+export const ProblemSchema = v.object({
+  type: v.optional(v.string()),
+  title: v.optional(v.string()),
+  status: v.optional(v.number()),
+  error: v.string(),
+  detail: v.optional(v.unknown()),
+});
+export type Problem = v.InferOutput<typeof ProblemSchema>;
