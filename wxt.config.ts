@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
@@ -19,7 +19,11 @@ export default defineConfig({
   imports: false,
   vite: () => ({
     plugins: [preact()],
-    define: { 'import.meta.env.FLYWHEEL_SITES': JSON.stringify(buildSites.join(',')) },
+    define: {
+      'import.meta.env.FLYWHEEL_SITES': JSON.stringify(buildSites.join(',')),
+      // An endpoint built in as the default (an organisation's own build, or the demo).
+      'import.meta.env.FLYWHEEL_ENDPOINT': JSON.stringify(process.env.FLYWHEEL_ENDPOINT ?? ''),
+    },
   }),
   manifest: {
     name: '__MSG_extName__',
@@ -37,6 +41,20 @@ export default defineConfig({
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
   },
   hooks: {
+    // Pages get the browser's own API, not webextension-polyfill (see utils/native-browser.ts).
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((entrypoint) => entrypoint.type === 'content-script')) return;
+      const aliases = config.resolve?.alias ?? [];
+      config.resolve = {
+        ...config.resolve,
+        alias: [
+          { find: /^wxt\/browser$/, replacement: resolve('utils/native-browser.ts') },
+          ...(Array.isArray(aliases)
+            ? aliases
+            : Object.entries(aliases).map(([find, replacement]) => ({ find, replacement }))),
+        ],
+      };
+    },
     // The content script runs in every configured page: show its cost on every build.
     'build:done': async (wxt) => {
       const file = join(wxt.config.outDir, 'content-scripts', 'content.js');

@@ -1,6 +1,6 @@
 // One small interface over embedded PGlite and a PostgreSQL server, so that every query and
 // migration is the same SQL on both.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -28,6 +28,8 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
 }
 
 async function openPGlite(dataDir: string | undefined): Promise<Database> {
+  // PGlite creates only the last folder of the path; a fresh clone has neither.
+  if (dataDir) await mkdir(dataDir, { recursive: true });
   const db = new PGlite(dataDir);
   await db.waitReady;
   const session: MigrationSession = {

@@ -1,0 +1,55 @@
+import '@/components/styles.css';
+import './style.css';
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { OptionsForm, type OptionsValues } from '@/components/OptionsForm';
+import { checkEndpointUrl, originPattern } from '@/utils/endpoint-url';
+import { describeError, t } from '@/utils/i18n';
+import { type SettingsView, sendMessage } from '@/utils/messaging';
+
+async function save(values: OptionsValues, fromPolicy: boolean): Promise<string> {
+  const check = values.endpointUrl.trim() === '' ? null : checkEndpointUrl(values.endpointUrl);
+  if (check && !check.ok) throw new Error(t(check.error));
+  if (check?.ok && !fromPolicy) {
+    // Asked first, while the click still counts as the person's gesture; only this host.
+    const granted = await browser.permissions.request({ origins: [originPattern(check.url)] });
+    if (!granted) throw new Error(t('errorPermissionDenied'));
+  }
+  try {
+    return (await sendMessage('saveSettings', values)).endpointUrl;
+  } catch (error) {
+    throw new Error(describeError(error));
+  }
+}
+
+async function start() {
+  const root = document.getElementById('app');
+  if (!root) return;
+  document.documentElement.lang = browser.i18n.getUILanguage();
+  try {
+    const initial: SettingsView = await sendMessage('getSettings', {});
+    render(
+      <OptionsForm
+        initial={initial}
+        onSave={(values) => save(values, initial.endpointFromPolicy)}
+        onTest={async (values) => {
+          try {
+            return await sendMessage('testConnection', values);
+          } catch (error) {
+            throw new Error(describeError(error));
+          }
+        }}
+      />,
+      root,
+    );
+  } catch (error) {
+    render(
+      <p role="alert" class="error">
+        {describeError(error)}
+      </p>,
+      root,
+    );
+  }
+}
+
+void start();

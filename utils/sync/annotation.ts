@@ -1,0 +1,45 @@
+// Between a suggestion as this device keeps it and the W3C Web Annotation the endpoint speaks.
+import {
+  ANNOTATION_CONTEXT,
+  type IncomingSuggestion,
+  type StoredSuggestion,
+} from '../protocol/annotation';
+import type { Suggestion } from '../suggestion';
+
+export function toAnnotation(suggestion: Suggestion, displayName: string): IncomingSuggestion {
+  const annotation: IncomingSuggestion = {
+    '@context': [...ANNOTATION_CONTEXT],
+    type: 'Annotation',
+    motivation: 'editing',
+    created: new Date(suggestion.submittedAt ?? suggestion.createdAt).toISOString(),
+    body: [
+      { type: 'TextualBody', value: suggestion.text, format: 'text/plain', purpose: 'editing' },
+    ],
+    target: {
+      source: suggestion.pageUrl,
+      ...(suggestion.selectors.length > 0 ? { selector: suggestion.selectors } : {}),
+    },
+    category: suggestion.category,
+    anonymous: suggestion.anonymous,
+  };
+  // Anonymity is kept here, on the device: the endpoint is never given a name to hide.
+  if (!suggestion.anonymous && displayName.trim()) {
+    annotation.creator = { type: 'Person', name: displayName.trim() };
+  }
+  return annotation;
+}
+
+/** The server's own id of an annotation: the last path segment of its IRI. */
+export function remoteKey(remoteId: string): string {
+  return new URL(remoteId).pathname.split('/').filter(Boolean).pop() ?? remoteId;
+}
+
+export function remoteFields(stored: StoredSuggestion, etag: string | null) {
+  return {
+    remoteId: stored.id,
+    remoteStatus: stored.status,
+    voteCount: stored.voteCount,
+    replyCount: stored.replyCount,
+    ...(etag ? { etag } : {}),
+  };
+}

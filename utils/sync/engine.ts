@@ -1,0 +1,333 @@
+// The one sender: drains the persisted outbox to the endpoint and brings statuses back.
+import Dexie from 'dexie';
+import * as v from 'valibot';
+import type { FlywheelDatabase } from '../db';
+import {
+  AnnotationCollectionSchema,
+  AnnotationPageSchema,
+  StoredSuggestionSchema,
+} from '../protocol/annotation';
+import type { SyncStatus } from '../settings';
+import type { OutboxOperation, Suggestion } from '../suggestion';
+import { remoteFields, remoteKey, toAnnotation } from './annotation';
+import { backoffDelay } from './backoff';
+import { type Credentials, exchange, type Outcome } from './http';
+
+export interface SyncConfig extends Credentials {
+  endpointUrl: string;
+  displayName: string;
+}
+
+export interface SyncDeps {
+  db: FlywheelDatabase;
+  /** The endpoint and credentials; null: Flywheel works on this device only. */
+  loadConfig: () => Promise<SyncConfig | null>;
+  status: { get: () => Promise<SyncStatus>; set: (status: SyncStatus) => Promise<void> };
+  /** Ask to be woken at this time (an alarm, and a timer while the worker lives). */
+  wakeAt: (time: number) => void;
+  onChange: () => void;
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+  concurrency?: number;
+  timeoutMs?: number;
+}
+
+/** An endpoint that keeps answering with something that is not an annotation gets this many tries. */
+export const MAX_GARBAGE_ATTEMPTS = 5;
+const IDS_PER_PULL = 200;
+/** Longer than any request may take (20 s), shorter than a person's patience. */
+const WATCHDOG_MS = 30_000;
+const MAX_PAGES_PER_PULL = 20;
+
+type SendResult = 'done' | 'retry' | 'unauthorized';
+
+export function createSyncEngine(deps: SyncDeps) {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
+  const concurrency = deps.concurrency ?? 6;
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  async function updateStatus(change: Partial<SyncStatus>) {
+    await deps.status.set({ ...(await deps.status.get()), ...change });
+  }
+
+  /** Rows left `sending` by a worker that was stopped mid-request go back to the queue. */
+  async function recover(): Promise<number> {
+    return db.suggestions
+      .where('[syncState+updatedAt]')
+      .between(['sending', Dexie.minKey], ['sending', Dexie.maxKey])
+      .modify({ syncState: 'queued' });
+  }
+
+  async function reschedule(op: OutboxOperation, reason: string, retryAfterMs: number | null) {
+    const attempts = op.attempts + 1;
+    const wait = Math.max(backoffDelay(attempts, random), retryAfterMs ?? 0);
+    await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      await db.outbox.update(op.id, { attempts, notBefore: now() + wait });
+      await db.suggestions.update(op.suggestionId, { syncState: 'queued', lastError: reason });
+    });
+  }
+
+  async function fail(op: OutboxOperation, reason: string) {
+    await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      await db.outbox.delete(op.id);
+      await db.suggestions.update(op.suggestionId, { syncState: 'failed', lastError: reason });
+    });
+  }
+
+  async function settle(op: OutboxOperation, change: Partial<Suggestion>) {
+    await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      await db.outbox.delete(op.id);
+      await db.suggestions.update(op.suggestionId, change);
+    });
+  }
+
+  function request(suggestion: Suggestion, op: OutboxOperation, config: SyncConfig) {
+    const body = op.body;
+    const options = { now: now(), timeoutMs: deps.timeoutMs };
+    if (op.kind === 'create' || !suggestion.remoteId) {
+      // The suggestion's own id as the key: a resend after a lost answer creates nothing new.
+      return exchange(
+        fetchImpl,
+        config.endpointUrl,
+        { method: 'POST', body, headers: { 'Idempotency-Key': suggestion.id } },
+        config,
+        options,
+      );
+    }
+    const ifMatch: Record<string, string> = suggestion.etag ? { 'If-Match': suggestion.etag } : {};
+    return exchange(
+      fetchImpl,
+      suggestion.remoteId,
+      op.kind === 'delete'
+        ? { method: 'DELETE', headers: ifMatch }
+        : { method: 'PUT', body, headers: ifMatch },
+      config,
+      options,
+    );
+  }
+
+  async function sendOne(op: OutboxOperation, config: SyncConfig): Promise<SendResult> {
+    const suggestion = await db.suggestions.get(op.suggestionId);
+    if (!suggestion) {
+      await db.outbox.delete(op.id);
+      return 'done';
+    }
+    if (op.body === undefined && op.kind !== 'delete') {
+      op.body = toAnnotation(suggestion, config.displayName);
+    }
+    await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      await db.outbox.update(op.id, { body: op.body });
+      await db.suggestions.update(suggestion.id, { syncState: 'sending' });
+    });
+    deps.onChange();
+    const outcome: Outcome = await request(suggestion, op, config);
+    switch (outcome.kind) {
+      case 'ok': {
+        if (op.kind === 'delete') {
+          await settle(op, { syncState: 'synced', remoteStatus: undefined });
+          return 'done';
+        }
+        const parsed = v.safeParse(StoredSuggestionSchema, outcome.body);
+        if (!parsed.success) {
+          if (op.attempts + 1 >= MAX_GARBAGE_ATTEMPTS) {
+            await fail(op, 'errorEndpointGarbage');
+            return 'done';
+          }
+          await reschedule(op, 'errorEndpointGarbage', null);
+          return 'retry';
+        }
+        await settle(op, {
+          syncState: 'synced',
+          lastError: undefined,
+          ...remoteFields(parsed.output, outcome.etag),
+        });
+        return 'done';
+      }
+      case 'retry':
+        await reschedule(op, outcome.reason, outcome.retryAfterMs);
+        if (outcome.offline) await updateStatus({ offline: true });
+        return 'retry';
+      case 'unauthorized':
+        await db.suggestions.update(suggestion.id, {
+          syncState: 'queued',
+          lastError: outcome.reason,
+        });
+        await updateStatus({ paused: 'unauthorized', lastError: outcome.reason });
+        return 'unauthorized';
+      case 'conflict':
+        // Both versions are kept: ours stays here, the endpoint keeps its own.
+        await settle(op, { syncState: 'conflict', lastError: outcome.reason });
+        return 'done';
+      case 'gone':
+        await fail(op, 'errorEndpointGone');
+        return 'done';
+      case 'permanent':
+        await fail(op, outcome.reason);
+        return 'done';
+    }
+  }
+
+  async function drainOnce(): Promise<void> {
+    const config = await deps.loadConfig();
+    if (!config) return;
+    if ((await deps.status.get()).paused) return;
+    // Should this worker be stopped mid-run, be woken to finish what it left in flight.
+    if ((await db.outbox.count()) > 0) deps.wakeAt(now() + WATCHDOG_MS);
+    let delivered = false;
+    let stop = false;
+    // Each operation is tried at most once a run: a retry waits for the next run, so an
+    // endpoint that is down cannot turn a run into a busy loop.
+    const tried = new Set<string>();
+    while (!stop) {
+      const due = (
+        await db.outbox
+          .where('notBefore')
+          .belowOrEqual(now())
+          .limit(concurrency * 4 + tried.size)
+          .toArray()
+      ).filter((op) => !tried.has(op.id));
+      if (due.length === 0) break;
+      for (const op of due) tried.add(op.id);
+      let next = 0;
+      const workers = Array.from({ length: Math.min(concurrency, due.length) }, async () => {
+        while (!stop && next < due.length) {
+          const op = due[next++] as OutboxOperation;
+          const result = await sendOne(op, config);
+          if (result === 'unauthorized') stop = true;
+          if (result === 'done') delivered = true;
+        }
+      });
+      await Promise.all(workers);
+      deps.onChange();
+    }
+    if (delivered) await updateStatus({ lastSyncAt: now(), offline: false, lastError: null });
+    const earliest = await db.outbox.orderBy('notBefore').first();
+    if (earliest && !stop) deps.wakeAt(earliest.notBefore);
+  }
+
+  /** Sends what is due; concurrent calls share one run, and a call during a run adds another. */
+  function drain(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await drainOnce();
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  /** Asks the endpoint what became of this device's suggestions (by id: anonymity holds). */
+  async function pullStatuses(): Promise<number> {
+    const config = await deps.loadConfig();
+    if (!config || (await deps.status.get()).paused) return 0;
+    const synced = await db.suggestions
+      .where('[syncState+updatedAt]')
+      .between(['synced', Dexie.minKey], ['synced', Dexie.maxKey])
+      .toArray();
+    const byRemoteId = new Map(
+      synced.filter((s) => s.remoteId).map((s) => [s.remoteId as string, s]),
+    );
+    const ids = [...byRemoteId.keys()];
+    const startedAt = now();
+    let updated = 0;
+    for (let i = 0; i < ids.length; i += IDS_PER_PULL) {
+      const batch = ids.slice(i, i + IDS_PER_PULL).map(remoteKey);
+      let url: string | undefined =
+        `${config.endpointUrl}?ids=${batch.map(encodeURIComponent).join(',')}`;
+      let first = true;
+      for (let pages = 0; url && pages < MAX_PAGES_PER_PULL; pages++) {
+        const outcome = await exchange(fetchImpl, url, { method: 'GET' }, config, {
+          now: now(),
+          timeoutMs: deps.timeoutMs,
+        });
+        if (outcome.kind === 'unauthorized') {
+          await updateStatus({ paused: 'unauthorized', lastError: outcome.reason });
+          return updated;
+        }
+        if (outcome.kind !== 'ok') return updated;
+        const collection = first ? v.safeParse(AnnotationCollectionSchema, outcome.body) : null;
+        const pageResult = first ? null : v.safeParse(AnnotationPageSchema, outcome.body);
+        const page = collection?.success
+          ? collection.output.first
+          : pageResult?.success
+            ? pageResult.output
+            : undefined;
+        first = false;
+        if (!page) return updated;
+        await db.transaction('rw', db.suggestions, async () => {
+          for (const item of page.items) {
+            const local = byRemoteId.get(item.id);
+            if (!local || item.motivation !== 'editing') continue;
+            const status = v.safeParse(StoredSuggestionSchema, item);
+            if (!status.success) continue;
+            const fields = remoteFields(status.output, null);
+            if (
+              local.remoteStatus !== fields.remoteStatus ||
+              local.voteCount !== fields.voteCount ||
+              local.replyCount !== fields.replyCount
+            ) {
+              await db.suggestions.update(local.id, { ...fields, updatedAt: now() });
+              updated++;
+            }
+          }
+        });
+        url = page.next;
+      }
+    }
+    await updateStatus({ lastPullAt: startedAt });
+    if (updated > 0) deps.onChange();
+    return updated;
+  }
+
+  /** Hand-made retry of a failed or conflicting suggestion: queued again with a fresh operation. */
+  async function retry(suggestionId: string): Promise<boolean> {
+    const queued = await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      const suggestion = await db.suggestions.get(suggestionId);
+      if (
+        !suggestion ||
+        (suggestion.syncState !== 'failed' && suggestion.syncState !== 'conflict')
+      ) {
+        return false;
+      }
+      await db.outbox.where('suggestionId').equals(suggestionId).delete();
+      await db.outbox.add({
+        id: crypto.randomUUID(),
+        suggestionId,
+        kind: suggestion.remoteId ? 'update' : 'create',
+        queuedAt: now(),
+        attempts: 0,
+        notBefore: now(),
+      });
+      await db.suggestions.update(suggestionId, { syncState: 'queued', lastError: undefined });
+      return true;
+    });
+    if (queued) {
+      deps.onChange();
+      void drain();
+    }
+    return queued;
+  }
+
+  /** Makes every waiting operation due now (the person asked, or the endpoint came back). */
+  async function sendNow(): Promise<void> {
+    await db.outbox.toCollection().modify({ notBefore: now() });
+    await updateStatus({ paused: null });
+    await drain();
+    await pullStatuses();
+  }
+
+  return { recover, drain, pullStatuses, retry, sendNow };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;
