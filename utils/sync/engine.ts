@@ -41,6 +41,8 @@ const WATCHDOG_MS = 30_000;
 const MAX_PAGES_PER_PULL = 20;
 
 type SendResult = 'done' | 'retry' | 'unauthorized';
+/** Operations claimed, sent and settled together: two transactions a batch, not three a row. */
+const BATCH_SIZE = 50;
 
 export function createSyncEngine(deps: SyncDeps) {
   const { db } = deps;
@@ -63,38 +65,42 @@ export function createSyncEngine(deps: SyncDeps) {
       .modify({ syncState: 'queued' });
   }
 
-  async function reschedule(op: OutboxOperation, reason: string, retryAfterMs: number | null) {
+  /** What one answer means for the outbox row and the suggestion. */
+  interface Settlement {
+    op: OutboxOperation;
+    /** Keep the row with these changes (a retry), or drop it (done, failed). */
+    outbox: { update: Partial<OutboxOperation> } | 'delete';
+    suggestion: Partial<Suggestion>;
+    result: SendResult;
+  }
+
+  function retryLater(
+    op: OutboxOperation,
+    reason: string,
+    retryAfterMs: number | null,
+  ): Settlement {
     const attempts = op.attempts + 1;
     const wait = Math.max(backoffDelay(attempts, random), retryAfterMs ?? 0);
-    await db.transaction('rw', db.suggestions, db.outbox, async () => {
-      await db.outbox.update(op.id, { attempts, notBefore: now() + wait });
-      await db.suggestions.update(op.suggestionId, { syncState: 'queued', lastError: reason });
-    });
+    return {
+      op,
+      outbox: { update: { attempts, notBefore: now() + wait } },
+      suggestion: { syncState: 'queued', lastError: reason },
+      result: 'retry',
+    };
   }
 
-  async function fail(op: OutboxOperation, reason: string) {
-    await db.transaction('rw', db.suggestions, db.outbox, async () => {
-      await db.outbox.delete(op.id);
-      await db.suggestions.update(op.suggestionId, { syncState: 'failed', lastError: reason });
-    });
+  function done(op: OutboxOperation, suggestion: Partial<Suggestion>): Settlement {
+    return { op, outbox: 'delete', suggestion, result: 'done' };
   }
 
-  async function settle(op: OutboxOperation, change: Partial<Suggestion>) {
-    await db.transaction('rw', db.suggestions, db.outbox, async () => {
-      await db.outbox.delete(op.id);
-      await db.suggestions.update(op.suggestionId, change);
-    });
-  }
-
-  function request(suggestion: Suggestion, op: OutboxOperation, config: SyncConfig) {
-    const body = op.body;
+  function request(op: OutboxOperation, suggestion: Suggestion, config: SyncConfig) {
     const options = { now: now(), timeoutMs: deps.timeoutMs };
     if (op.kind === 'create' || !suggestion.remoteId) {
       // The suggestion's own id as the key: a resend after a lost answer creates nothing new.
       return exchange(
         fetchImpl,
         config.endpointUrl,
-        { method: 'POST', body, headers: { 'Idempotency-Key': suggestion.id } },
+        { method: 'POST', body: op.body, headers: { 'Idempotency-Key': suggestion.id } },
         config,
         options,
       );
@@ -105,71 +111,88 @@ export function createSyncEngine(deps: SyncDeps) {
       suggestion.remoteId,
       op.kind === 'delete'
         ? { method: 'DELETE', headers: ifMatch }
-        : { method: 'PUT', body, headers: ifMatch },
+        : { method: 'PUT', body: op.body, headers: ifMatch },
       config,
       options,
     );
   }
 
-  async function sendOne(op: OutboxOperation, config: SyncConfig): Promise<SendResult> {
-    const suggestion = await db.suggestions.get(op.suggestionId);
-    if (!suggestion) {
-      await db.outbox.delete(op.id);
-      return 'done';
-    }
-    if (op.body === undefined && op.kind !== 'delete') {
-      op.body = toAnnotation(suggestion, config.displayName);
-    }
-    await db.transaction('rw', db.suggestions, db.outbox, async () => {
-      await db.outbox.update(op.id, { body: op.body });
-      await db.suggestions.update(suggestion.id, { syncState: 'sending' });
-    });
-    deps.onChange();
-    const outcome: Outcome = await request(suggestion, op, config);
+  function settlementFor(op: OutboxOperation, outcome: Outcome): Settlement {
     switch (outcome.kind) {
       case 'ok': {
-        if (op.kind === 'delete') {
-          await settle(op, { syncState: 'synced', remoteStatus: undefined });
-          return 'done';
-        }
+        if (op.kind === 'delete') return done(op, { syncState: 'synced', remoteStatus: undefined });
         const parsed = v.safeParse(StoredSuggestionSchema, outcome.body);
         if (!parsed.success) {
-          if (op.attempts + 1 >= MAX_GARBAGE_ATTEMPTS) {
-            await fail(op, 'errorEndpointGarbage');
-            return 'done';
-          }
-          await reschedule(op, 'errorEndpointGarbage', null);
-          return 'retry';
+          return op.attempts + 1 >= MAX_GARBAGE_ATTEMPTS
+            ? done(op, { syncState: 'failed', lastError: 'errorEndpointGarbage' })
+            : retryLater(op, 'errorEndpointGarbage', null);
         }
-        await settle(op, {
+        return done(op, {
           syncState: 'synced',
           lastError: undefined,
           ...remoteFields(parsed.output, outcome.etag),
         });
-        return 'done';
       }
       case 'retry':
-        await reschedule(op, outcome.reason, outcome.retryAfterMs);
-        if (outcome.offline) await updateStatus({ offline: true });
-        return 'retry';
+        return retryLater(op, outcome.reason, outcome.retryAfterMs);
       case 'unauthorized':
-        await db.suggestions.update(suggestion.id, {
-          syncState: 'queued',
-          lastError: outcome.reason,
-        });
-        await updateStatus({ paused: 'unauthorized', lastError: outcome.reason });
-        return 'unauthorized';
+        // Not an attempt that counts: nothing is wrong with the suggestion.
+        return {
+          op,
+          outbox: { update: {} },
+          suggestion: { syncState: 'queued', lastError: outcome.reason },
+          result: 'unauthorized',
+        };
       case 'conflict':
         // Both versions are kept: ours stays here, the endpoint keeps its own.
-        await settle(op, { syncState: 'conflict', lastError: outcome.reason });
-        return 'done';
+        return done(op, { syncState: 'conflict', lastError: outcome.reason });
       case 'gone':
-        await fail(op, 'errorEndpointGone');
-        return 'done';
+        return done(op, { syncState: 'failed', lastError: 'errorEndpointGone' });
       case 'permanent':
-        await fail(op, outcome.reason);
-        return 'done';
+        return done(op, { syncState: 'failed', lastError: outcome.reason });
     }
+  }
+
+  /**
+   * Claims a batch in one transaction: freezes each request body (every retry sends exactly
+   * the same, whatever settings change in between) and marks the suggestions `sending`.
+   */
+  async function claim(ops: OutboxOperation[], config: SyncConfig) {
+    return db.transaction('rw', db.suggestions, db.outbox, async () => {
+      const suggestions = await db.suggestions.bulkGet(ops.map((op) => op.suggestionId));
+      const claimed: { op: OutboxOperation; suggestion: Suggestion }[] = [];
+      const orphaned: string[] = [];
+      ops.forEach((op, i) => {
+        const suggestion = suggestions[i];
+        if (!suggestion) return void orphaned.push(op.id);
+        if (op.body === undefined && op.kind !== 'delete') {
+          op.body = toAnnotation(suggestion, config.displayName);
+        }
+        claimed.push({ op, suggestion });
+      });
+      await db.outbox.bulkDelete(orphaned);
+      await db.outbox.bulkPut(claimed.map((c) => c.op));
+      await db.suggestions.bulkUpdate(
+        claimed.map((c) => ({ key: c.suggestion.id, changes: { syncState: 'sending' as const } })),
+      );
+      return claimed;
+    });
+  }
+
+  async function settleAll(settlements: Settlement[]) {
+    await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      await db.outbox.bulkDelete(
+        settlements.filter((s) => s.outbox === 'delete').map((s) => s.op.id),
+      );
+      await db.outbox.bulkUpdate(
+        settlements.flatMap((s) =>
+          s.outbox === 'delete' ? [] : [{ key: s.op.id, changes: s.outbox.update }],
+        ),
+      );
+      await db.suggestions.bulkUpdate(
+        settlements.map((s) => ({ key: s.op.suggestionId, changes: s.suggestion })),
+      );
+    });
   }
 
   async function drainOnce(): Promise<void> {
@@ -188,21 +211,49 @@ export function createSyncEngine(deps: SyncDeps) {
         await db.outbox
           .where('notBefore')
           .belowOrEqual(now())
-          .limit(concurrency * 4 + tried.size)
+          .limit(BATCH_SIZE + tried.size)
           .toArray()
       ).filter((op) => !tried.has(op.id));
       if (due.length === 0) break;
       for (const op of due) tried.add(op.id);
+      const claimed = await claim(due, config);
+      deps.onChange();
+      const settlements: Settlement[] = [];
       let next = 0;
-      const workers = Array.from({ length: Math.min(concurrency, due.length) }, async () => {
-        while (!stop && next < due.length) {
-          const op = due[next++] as OutboxOperation;
-          const result = await sendOne(op, config);
-          if (result === 'unauthorized') stop = true;
-          if (result === 'done') delivered = true;
+      const workers = Array.from({ length: Math.min(concurrency, claimed.length) }, async () => {
+        while (!stop && next < claimed.length) {
+          const { op, suggestion } = claimed[next++] as (typeof claimed)[number];
+          const settlement = settlementFor(op, await request(op, suggestion, config));
+          settlements.push(settlement);
+          if (settlement.result === 'unauthorized') stop = true;
+          if (settlement.result === 'done') delivered = true;
         }
       });
       await Promise.all(workers);
+      // Claimed but not sent (sync paused part-way): back to the queue, untouched.
+      const settled = new Set(settlements.map((s) => s.op.id));
+      for (const { op } of claimed) {
+        if (!settled.has(op.id)) {
+          settlements.push({
+            op,
+            outbox: { update: {} },
+            suggestion: { syncState: 'queued' },
+            result: 'retry',
+          });
+        }
+      }
+      await settleAll(settlements);
+      const refused = settlements.find((s) => s.result === 'unauthorized');
+      if (refused) {
+        await updateStatus({
+          paused: 'unauthorized',
+          lastError: refused.suggestion.lastError ?? null,
+        });
+      }
+      const offline = settlements.some(
+        (s) => s.result === 'retry' && s.suggestion.lastError === 'errorEndpointUnreachable',
+      );
+      if (offline) await updateStatus({ offline: true });
       deps.onChange();
     }
     if (delivered) await updateStatus({ lastSyncAt: now(), offline: false, lastError: null });
