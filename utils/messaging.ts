@@ -11,6 +11,7 @@ import { browser } from 'wxt/browser';
 import {
   CATEGORIES,
   MAX_DRAFT_LENGTH,
+  MAX_PAGE_SUGGESTIONS,
   MAX_QUOTE_LENGTH,
   MAX_TITLE_LENGTH,
   type Suggestion,
@@ -64,11 +65,43 @@ export const requestSchemas = {
       limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)),
     }),
   },
+  // Highlights of the page's suggestions: the page is the sender's tab, never a field of the data.
+  listPageSuggestions: { from: 'page', schema: v.object({}) },
+  /** Which of the page's suggestions the content script could not find on it. */
+  reportAnchoring: {
+    from: 'page',
+    schema: v.object({
+      orphans: v.pipe(v.array(v.pipe(v.string(), v.uuid())), v.maxLength(MAX_PAGE_SUGGESTIONS)),
+    }),
+  },
+  /** The person clicked a highlight: open that suggestion in the widget. */
+  openSuggestion: { from: 'page', schema: v.object({ id: v.pipe(v.string(), v.uuid()) }) },
+  /** The popup asks which suggestions were not found on the page its tab shows. */
+  listPageOrphans: {
+    from: 'extension',
+    schema: v.object({
+      tabId: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      pageUrl: v.pipe(v.string(), v.maxLength(8_192)),
+    }),
+  },
 } as const satisfies Record<string, { from: SenderKind; schema: v.GenericSchema }>;
+
+/** The requests about highlighting a page's suggestions on it. */
+export type PageSuggestionRequestType =
+  | 'listPageSuggestions'
+  | 'reportAnchoring'
+  | 'openSuggestion'
+  | 'listPageOrphans';
 
 export type RequestType = keyof typeof requestSchemas;
 export type RequestData<K extends RequestType> = v.InferOutput<
   (typeof requestSchemas)[K]['schema']
+>;
+
+/** What the content script needs to highlight a suggestion: nothing it does not show. */
+export type PageSuggestion = Pick<
+  Suggestion,
+  'id' | 'text' | 'quote' | 'selectors' | 'syncState' | 'remoteStatus'
 >;
 
 export interface EditorState {
@@ -79,6 +112,9 @@ export interface EditorState {
   text: string;
   category: Suggestion['category'];
   anonymous: boolean;
+  /** A suggestion opened from its highlight may be submitted already: shown, not edited. */
+  syncState: Suggestion['syncState'];
+  remoteStatus?: Suggestion['remoteStatus'];
 }
 
 export interface ResponseData {
@@ -88,6 +124,10 @@ export interface ResponseData {
   submitSuggestion: { id: string };
   closeEditor: { closed: boolean };
   listSuggestions: { items: Suggestion[]; total: number };
+  listPageSuggestions: { items: PageSuggestion[] };
+  reportAnchoring: { stored: boolean };
+  openSuggestion: { draftId: string };
+  listPageOrphans: { items: Suggestion[] };
 }
 
 export interface Message<K extends RequestType = RequestType> {

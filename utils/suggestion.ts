@@ -16,6 +16,8 @@ export const MAX_SUGGESTION_LENGTH = 10_000;
 export const MAX_DRAFT_LENGTH = 200_000;
 export const MAX_QUOTE_LENGTH = 2_000;
 export const MAX_TITLE_LENGTH = 500;
+/** The most suggestions highlighted on one page. */
+export const MAX_PAGE_SUGGESTIONS = 500;
 
 export interface Suggestion {
   id: string;

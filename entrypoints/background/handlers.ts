@@ -3,11 +3,14 @@ import type { EditorState } from '@/utils/messaging';
 import { normalizePageUrl } from '@/utils/pages';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/suggestion';
 import type { EditorSessions } from './editor-sessions';
+import { AnchoringReports, createPageSuggestionHandlers } from './page-suggestions';
 import type { Handlers, RequestContext } from './router';
 
 export interface HandlerDeps {
   db: FlywheelDatabase;
   sessions: EditorSessions;
+  /** What each tab's content script found of its page's suggestions. */
+  reports?: AnchoringReports;
   /** Called after anything that changes what the popup or the badge show. */
   onSuggestionsChanged: () => void;
   /** Asks the content script of a tab to take its editor frame down. */
@@ -43,6 +46,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   return {
+    ...createPageSuggestionHandlers({
+      db,
+      sessions,
+      reports: deps.reports ?? new AnchoringReports(),
+    }),
+
     async openEditor(data, context) {
       const tabId = requireTab(context);
       const pageUrl = normalizePageUrl(context.sender.url ?? context.sender.tab?.url);
@@ -77,6 +86,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         text: draft?.text ?? '',
         category: draft?.category ?? 'unclear',
         anonymous: draft?.anonymous ?? false,
+        syncState: draft?.syncState ?? 'draft',
+        remoteStatus: draft?.remoteStatus,
       };
       return state;
     },

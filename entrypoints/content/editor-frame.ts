@@ -15,7 +15,7 @@ const FRAME_CSS = `
  * The editor is an extension page framed into the page: what a person types there is out of
  * reach of the page's scripts and key listeners.
  */
-export function createEditorFrame(ctx: ContentScriptContext) {
+export function createEditorFrame(ctx: ContentScriptContext, onClose: () => void) {
   let mounted: ProtectedHost | null = null;
   let frame: HTMLIFrameElement | null = null;
   let returnFocusTo: Element | null = null;
@@ -58,6 +58,7 @@ export function createEditorFrame(ctx: ContentScriptContext) {
     frame = null;
     if (returnFocusTo instanceof HTMLElement) returnFocusTo.focus();
     returnFocusTo = null;
+    onClose();
   }
 
   ctx.addEventListener(window, 'keydown', (event) => {

@@ -3,8 +3,12 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { isPageCommand, sendMessage } from '@/utils/messaging';
 import { createEditorFrame } from './editor-frame';
+import { pickElement } from './element-picker';
+import { startHighlights } from './highlights';
 import { mountLauncher } from './launcher';
-import { captureSelection } from './selection';
+import { createOverlay } from './overlay';
+import { type CapturedTarget, captureElement, captureSelection } from './selection';
+import { mountSuggestionNavigator } from './suggestion-navigator';
 
 interface FlywheelGlobal {
   /** The running instance, so a second injection (from the popup) defers to it. */
@@ -20,21 +24,54 @@ export default defineContentScript({
     if (global.flywheelContext && !global.flywheelContext.isInvalid) return;
     global.flywheelContext = ctx;
 
-    const editor = createEditorFrame(ctx);
+    const overlay = createOverlay(ctx);
+    // Closing the editor may have saved or submitted a suggestion: show it on the page.
+    const editor = createEditorFrame(ctx, () => highlights.reload());
+    const highlights = startHighlights(ctx, overlay, (id) => {
+      void sendMessage('openSuggestion', { id }).then(() => editor.open());
+    });
 
-    async function openWidget() {
-      const target = captureSelection(document);
+    async function openWidget(target: CapturedTarget = captureSelection(document)) {
       await sendMessage('openEditor', { title: document.title, ...target });
       editor.open();
     }
 
-    if (!global.flywheelOnDemand) mountLauncher(ctx, () => void openWidget());
+    let picking = false;
+    async function suggestOnElement() {
+      if (picking) return;
+      picking = true;
+      const element = await pickElement(ctx, overlay);
+      picking = false;
+      if (element) await openWidget(captureElement(element));
+    }
 
-    const onCommand = (message: unknown, sender: { id?: string }) => {
+    if (!global.flywheelOnDemand) {
+      const { bar } = mountLauncher(
+        ctx,
+        () => void openWidget(),
+        () => void suggestOnElement(),
+      );
+      mountSuggestionNavigator(bar, highlights);
+    }
+
+    // Answered with sendResponse: the browser's own API (see utils/native-browser.ts) does not
+    // take a Promise from a listener.
+    const onCommand = (
+      message: unknown,
+      sender: { id?: string },
+      sendResponse: (response: boolean) => void,
+    ) => {
       if (sender.id !== browser.runtime.id || !isPageCommand(message)) return undefined;
-      if (message.command === 'showEditor') return openWidget().then(() => true);
+      if (message.command === 'showEditor') {
+        openWidget().then(
+          () => sendResponse(true),
+          () => sendResponse(false),
+        );
+        return true;
+      }
       editor.close();
-      return Promise.resolve(true);
+      sendResponse(true);
+      return undefined;
     };
     browser.runtime.onMessage.addListener(onCommand);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onCommand));

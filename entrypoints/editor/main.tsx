@@ -3,9 +3,11 @@ import './style.css';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
+import { SuggestionView } from '@/components/SuggestionView';
 import { createDraftSaver } from '@/utils/draft-saver';
 import { describeError } from '@/utils/i18n';
 import { type EditorState, sendMessage } from '@/utils/messaging';
+import { statusWord } from '@/utils/status-word';
 
 function EditorApp({ state }: { state: EditorState }) {
   const [saveStatus, setSaveStatus] = useState<'idle' | 'saved' | { error: string }>('idle');
@@ -66,13 +68,38 @@ function EditorApp({ state }: { state: EditorState }) {
   );
 }
 
+/** A submitted suggestion opened from its highlight on the page: shown, not edited. */
+function SuggestionViewApp({ state }: { state: EditorState }) {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) =>
+      event.key === 'Escape' && void sendMessage('closeEditor', {});
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+  return (
+    <SuggestionView
+      quote={state.quote}
+      text={state.text}
+      status={statusWord(state)}
+      onClose={() => void sendMessage('closeEditor', {})}
+    />
+  );
+}
+
 async function start() {
   const root = document.getElementById('app');
   if (!root) return;
   document.documentElement.lang = navigator.language;
   try {
     const state = await sendMessage('loadEditor', {});
-    render(<EditorApp state={state} />, root);
+    render(
+      state.syncState === 'draft' ? (
+        <EditorApp state={state} />
+      ) : (
+        <SuggestionViewApp state={state} />
+      ),
+      root,
+    );
   } catch (error) {
     render(
       <p role="alert" class="error">

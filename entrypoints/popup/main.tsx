@@ -3,11 +3,13 @@ import './style.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { PageSuggestions } from '@/components/PageSuggestions';
 import { SuggestionList } from '@/components/SuggestionList';
 import { describeError, t } from '@/utils/i18n';
 import { type PageCommand, sendMessage } from '@/utils/messaging';
 import { normalizePageUrl } from '@/utils/pages';
 import type { Suggestion } from '@/utils/suggestion';
+import { usePageOrphans } from './use-page-orphans';
 
 const PAGE_SIZE = 50;
 const CONTENT_SCRIPT_FILE = '/content-scripts/content.js';
@@ -36,6 +38,7 @@ function Popup() {
   const [total, setTotal] = useState(0);
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const orphans = usePageOrphans();
 
   const load = useCallback(async (count: number) => {
     try {
@@ -89,6 +92,7 @@ function Popup() {
           </p>
         ) : null}
       </header>
+      <PageSuggestions orphans={orphans} />
       <section aria-labelledby="list-heading">
         <h2 id="list-heading">{t('popupListHeading')}</h2>
         {loaded ? (

@@ -85,13 +85,48 @@ export async function waitFor(
   throw new Error(`Timed out waiting for ${what}`);
 }
 
-/** Clicks the launcher where a person sees it: its host is the only part outside its shadow. */
+/**
+ * Clicks the launcher where a person sees it: its host is the only part outside its shadow,
+ * and the launcher button is the host's right end (other controls sit to its left).
+ */
 export async function clickLauncher(page: Page): Promise<void> {
   const launcher = page.locator('flywheel-launcher');
   await launcher.waitFor({ state: 'attached' });
   const box = await launcher.boundingBox();
   if (!box || box.width === 0) throw new Error('The launcher is not visible');
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.click(box.x + box.width - 24, box.y + box.height / 2);
+}
+
+/**
+ * Clicks the button with this accessible name where it is drawn, as a person would; found
+ * through the accessibility tree, which closed shadow roots are part of.
+ */
+export async function clickAccessibleButton(page: Page, name: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    let quad: number[] | undefined;
+    await waitFor(async () => {
+      const { root } = (await cdp.send('DOM.getDocument', { depth: 0 })) as {
+        root: { nodeId: number };
+      };
+      const { nodes } = (await cdp.send('Accessibility.queryAXTree', {
+        nodeId: root.nodeId,
+        accessibleName: name,
+        role: 'button',
+      })) as { nodes: { backendDOMNodeId?: number }[] };
+      const backendNodeId = nodes[0]?.backendDOMNodeId;
+      if (backendNodeId === undefined) return false;
+      const { model } = (await cdp.send('DOM.getBoxModel', { backendNodeId })) as {
+        model: { border: number[] };
+      };
+      quad = model.border;
+      return true;
+    }, `a button named ${name}`);
+    const [x1 = 0, y1 = 0, , , x3 = 0, y3 = 0] = quad ?? [];
+    await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** The editor frame, once its form is ready. */

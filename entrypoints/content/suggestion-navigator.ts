@@ -1,0 +1,72 @@
+import { t } from '@/utils/i18n';
+import { statusWord } from '@/utils/status-word';
+import type { PageHighlights } from './highlights';
+
+const NAVIGATOR_CSS = `
+  .nav {
+    display: flex; align-items: center; gap: 2px; padding: 3px; border-radius: 999px;
+    font: 13px/1.2 system-ui, sans-serif; color: #0f172a; background: #fff;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
+  }
+  .nav span { padding: 0 8px; max-width: 40vw; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .nav button { padding: 6px 10px; }
+`;
+
+function textButton(text: string, label: string, onClick: () => void) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = text;
+  button.setAttribute('aria-label', label);
+  button.addEventListener('click', onClick);
+  return button;
+}
+
+/**
+ * Keyboard access to the highlights: "N suggestions on this page" beside the launcher, with
+ * previous and next (each scrolls to the suggestion and shows it) and open.
+ */
+export function mountSuggestionNavigator(bar: HTMLElement, highlights: PageHighlights) {
+  const style = document.createElement('style');
+  style.textContent = NAVIGATOR_CSS;
+  const group = document.createElement('div');
+  group.className = 'nav';
+  group.setAttribute('role', 'group');
+  group.setAttribute('aria-label', t('pageSuggestionsLabel'));
+  const status = document.createElement('span');
+  status.setAttribute('aria-live', 'polite');
+  const move = (step: number) => {
+    const moved = highlights.move(step);
+    if (!moved) return;
+    const { item, index } = moved;
+    openButton.hidden = false;
+    status.textContent = t('pageSuggestionPosition', [
+      String(index + 1),
+      String(highlights.anchored().length),
+      statusWord(item.suggestion),
+      item.suggestion.text,
+    ]);
+  };
+  const openButton = textButton(t('openSuggestionText'), t('openSuggestionLabel'), () =>
+    highlights.openCurrent(),
+  );
+  group.append(
+    textButton('‹', t('previousSuggestionLabel'), () => move(-1)),
+    status,
+    textButton('›', t('nextSuggestionLabel'), () => move(1)),
+    openButton,
+  );
+  let shownCount = -1;
+  const update = () => {
+    const count = highlights.anchored().length;
+    // Re-anchoring the same suggestions keeps the person's place.
+    if (count === shownCount) return;
+    shownCount = count;
+    group.hidden = count === 0;
+    openButton.hidden = true;
+    status.textContent =
+      count === 1 ? t('pageSuggestionsOne') : t('pageSuggestionsMany', String(count));
+  };
+  update();
+  highlights.onChange(update);
+  bar.prepend(style, group);
+}

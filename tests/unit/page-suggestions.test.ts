@@ -1,0 +1,144 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Browser } from 'wxt/browser';
+import { fakeBrowser } from 'wxt/testing';
+import { EditorSessions } from '@/entrypoints/background/editor-sessions';
+import { createHandlers } from '@/entrypoints/background/handlers';
+import { AnchoringReports } from '@/entrypoints/background/page-suggestions';
+import { createRouter } from '@/entrypoints/background/router';
+import { FlywheelDatabase } from '@/utils/db';
+import type { Suggestion } from '@/utils/suggestion';
+
+const self = { id: 'flywheel-id', origin: 'chrome-extension://flywheel-id/' };
+const PAGE = 'http://127.0.0.1:8080/process/purchase-order.html';
+const OTHER_PAGE = 'http://127.0.0.1:8080/process/expense-claim.html';
+
+function pageSender(url: string, tabId = 7): Browser.runtime.MessageSender {
+  return { id: self.id, tab: { id: tabId, url } as Browser.tabs.Tab, frameId: 0, url };
+}
+const popupSender: Browser.runtime.MessageSender = { id: self.id, url: `${self.origin}popup.html` };
+
+function suggestion(change: Partial<Suggestion>): Suggestion {
+  return {
+    id: crypto.randomUUID(),
+    pageUrl: PAGE,
+    pageTitle: 'Raising a purchase order',
+    text: 'Merge steps 3 and 4',
+    category: 'simplify',
+    anonymous: false,
+    quote: 'Manager signs form',
+    selectors: [{ type: 'TextQuoteSelector', exact: 'Manager signs form' }],
+    syncState: 'queued',
+    createdAt: 1,
+    updatedAt: 1,
+    ...change,
+  };
+}
+
+function setup() {
+  const db = new FlywheelDatabase(`test-${crypto.randomUUID()}`);
+  const sessions = new EditorSessions();
+  const handlers = createHandlers({
+    db,
+    sessions,
+    reports: new AnchoringReports(),
+    onSuggestionsChanged: () => {},
+    closeEditorInTab: async () => {},
+  });
+  const route = createRouter(handlers, self);
+  const send = (type: string, data: unknown, sender: Browser.runtime.MessageSender) =>
+    route({ type, data }, sender);
+  return { db, sessions, send };
+}
+
+describe("the page's suggestions, for highlighting", () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('gives a page only its own suggestions that have something to highlight', async () => {
+    const { db, send } = setup();
+    const onPage = suggestion({ text: 'On this page' });
+    await db.suggestions.bulkAdd([
+      onPage,
+      suggestion({ text: 'Whole page', quote: '', selectors: [] }),
+      suggestion({ text: 'Elsewhere', pageUrl: OTHER_PAGE }),
+    ]);
+    // The page is the sender's, whatever its fragment; data cannot name another page.
+    const response = (await send('listPageSuggestions', {}, pageSender(`${PAGE}#step-3`))) as {
+      items: Partial<Suggestion>[];
+    };
+    expect(response.items.map((s) => s.text)).toEqual(['On this page']);
+    expect(response.items[0]).toEqual({
+      id: onPage.id,
+      text: onPage.text,
+      quote: onPage.quote,
+      selectors: onPage.selectors,
+      syncState: 'queued',
+      remoteStatus: undefined,
+    });
+    await expect(send('listPageSuggestions', {}, popupSender)).rejects.toThrow(
+      'errorForbiddenSender',
+    );
+  });
+
+  it("lists for the popup the suggestions a tab's page reported not found, for that page only", async () => {
+    const { db, send } = setup();
+    const lost = suggestion({ text: 'Lost' });
+    const elsewhere = suggestion({ text: 'Not of this page', pageUrl: OTHER_PAGE });
+    await db.suggestions.bulkAdd([lost, elsewhere]);
+    await send('listPageSuggestions', {}, pageSender(PAGE));
+    await send('reportAnchoring', { orphans: [lost.id, elsewhere.id] }, pageSender(PAGE));
+
+    const listed = (await send(
+      'listPageOrphans',
+      { tabId: 7, pageUrl: `${PAGE}#top` },
+      popupSender,
+    )) as { items: Suggestion[] };
+    expect(listed.items.map((s) => s.text)).toEqual(['Lost']);
+    // Another tab, or the tab showing another page now: nothing to list.
+    expect(await send('listPageOrphans', { tabId: 8, pageUrl: PAGE }, popupSender)).toEqual({
+      items: [],
+    });
+    expect(await send('listPageOrphans', { tabId: 7, pageUrl: OTHER_PAGE }, popupSender)).toEqual({
+      items: [],
+    });
+    // Looking at the page again starts afresh.
+    await send('listPageSuggestions', {}, pageSender(PAGE));
+    expect(await send('listPageOrphans', { tabId: 7, pageUrl: PAGE }, popupSender)).toEqual({
+      items: [],
+    });
+    // Only a page reports, and only ids.
+    await expect(send('reportAnchoring', { orphans: [lost.id] }, popupSender)).rejects.toThrow(
+      'errorForbiddenSender',
+    );
+    await expect(
+      send('reportAnchoring', { orphans: ['not-an-id'] }, pageSender(PAGE)),
+    ).rejects.toThrow('errorInvalidRequest');
+  });
+
+  it('opens a highlighted suggestion in the editor, shown read-only once submitted', async () => {
+    const { db, send } = setup();
+    const submitted = suggestion({
+      text: 'Sent already',
+      remoteStatus: 'planned',
+      syncState: 'synced',
+    });
+    const foreign = suggestion({ pageUrl: OTHER_PAGE });
+    await db.suggestions.bulkAdd([submitted, foreign]);
+
+    expect(await send('openSuggestion', { id: submitted.id }, pageSender(PAGE))).toEqual({
+      draftId: submitted.id,
+    });
+    const editorSender = { ...pageSender(PAGE), frameId: 3, url: `${self.origin}editor.html` };
+    const state = await send('loadEditor', {}, editorSender);
+    expect(state).toMatchObject({
+      draftId: submitted.id,
+      text: 'Sent already',
+      quote: 'Manager signs form',
+      syncState: 'synced',
+      remoteStatus: 'planned',
+    });
+    // A page opens only its own suggestions.
+    await expect(send('openSuggestion', { id: foreign.id }, pageSender(PAGE))).rejects.toThrow(
+      'errorNoSuchSuggestion',
+    );
+  });
+});
