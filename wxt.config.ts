@@ -12,6 +12,8 @@ const buildSites = (process.env.FLYWHEEL_SITES ?? '')
   .filter(Boolean);
 
 export default defineConfig({
+  // Firefox too: its MV3 supports everything Flywheel uses (scripting, session storage).
+  manifestVersion: 3,
   // Browser tests build their own copy (with the test sites) beside the normal one.
   outDir: process.env.FLYWHEEL_OUT_DIR ?? '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
@@ -39,6 +41,13 @@ export default defineConfig({
     web_accessible_resources: [{ resources: ['editor.html'], matches: ['<all_urls>'] }],
     storage: { managed_schema: 'managed-schema.json' },
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
+    browser_specific_settings: {
+      gecko: {
+        id: 'flywheel@flywheel.invalid',
+        // Suggestions go only to the endpoint the organisation configures, never to us.
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
   },
   hooks: {
     // Pages get the browser's own API, not webextension-polyfill (see utils/native-browser.ts).

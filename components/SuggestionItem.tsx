@@ -1,5 +1,6 @@
 import { type MessageKey, t } from '@/utils/i18n';
 import { siteOf } from '@/utils/pages';
+import { statusWord } from '@/utils/status-word';
 import type { Suggestion } from '@/utils/suggestion';
 
 export interface Props {
@@ -7,21 +8,16 @@ export interface Props {
   /** "3 minutes ago", in the person's language. */
   relativeTime: string;
   onOpen: (suggestion: Suggestion) => void;
+  /** Offered for failed and conflicting suggestions. */
+  onRetry?: (suggestion: Suggestion) => void;
 }
 
-/** The word for where a suggestion stands: the owner's status once it has one, else ours. */
-export function statusWord(suggestion: Suggestion): string {
-  if (suggestion.syncState === 'synced' && suggestion.remoteStatus) {
-    return t(`status_${suggestion.remoteStatus.replace('-', '_')}` as MessageKey);
-  }
-  return t(`state_${suggestion.syncState}` as MessageKey);
+/** A reason is a locale key of ours, or the endpoint's own words (shown as text). */
+export function describeReason(reason: string): string {
+  return /^error[A-Z]\w*$/.test(reason) ? t(reason as MessageKey) : reason;
 }
 
-export function SuggestionItem({ suggestion, relativeTime, onOpen }: Props) {
-  const state =
-    suggestion.syncState === 'synced'
-      ? (suggestion.remoteStatus ?? 'synced')
-      : suggestion.syncState;
+export function SuggestionItem({ suggestion, relativeTime, onOpen, onRetry }: Props) {
   return (
     <li class="suggestion">
       <a
@@ -34,14 +30,28 @@ export function SuggestionItem({ suggestion, relativeTime, onOpen }: Props) {
         <span class="text">{suggestion.text || '…'}</span>
         {suggestion.quote ? <span class="quote-line">“{suggestion.quote}”</span> : null}
         <span class="meta">
-          <span class={`status status-${state}`}>{statusWord(suggestion)}</span>
+          <span class={`status status-${suggestion.syncState}`}>
+            {t(`state_${suggestion.syncState}` as MessageKey)}
+          </span>
+          {suggestion.syncState === 'synced' && suggestion.remoteStatus ? (
+            <span class={`remote-status status-${suggestion.remoteStatus}`}>
+              {statusWord(suggestion)}
+            </span>
+          ) : null}
           <span class="page">
             {suggestion.pageTitle || siteOf(suggestion.pageUrl)} · {siteOf(suggestion.pageUrl)}
           </span>
           <time dateTime={new Date(suggestion.updatedAt).toISOString()}>{relativeTime}</time>
         </span>
-        {suggestion.lastError ? <span class="reason error">{suggestion.lastError}</span> : null}
+        {suggestion.lastError && suggestion.syncState !== 'synced' ? (
+          <span class="reason error">{describeReason(suggestion.lastError)}</span>
+        ) : null}
       </a>
+      {onRetry && (suggestion.syncState === 'failed' || suggestion.syncState === 'conflict') ? (
+        <button type="button" class="retry" onClick={() => onRetry(suggestion)}>
+          {t('retryLabel')}
+        </button>
+      ) : null}
     </li>
   );
 }

@@ -8,6 +8,7 @@ export interface Props {
   now: number;
   locale: string;
   onOpen: (suggestion: Suggestion) => void;
+  onRetry?: (suggestion: Suggestion) => void;
   onShowMore: () => void;
 }
 
@@ -32,7 +33,15 @@ export function relativeTime(then: number, now: number, locale: string): string 
   return format.format(0, 'second');
 }
 
-export function SuggestionList({ suggestions, total, now, locale, onOpen, onShowMore }: Props) {
+export function SuggestionList({
+  suggestions,
+  total,
+  now,
+  locale,
+  onOpen,
+  onRetry,
+  onShowMore,
+}: Props) {
   if (total === 0) return <p class="empty muted">{t('popupEmpty')}</p>;
   return (
     <>
@@ -43,6 +52,7 @@ export function SuggestionList({ suggestions, total, now, locale, onOpen, onShow
             suggestion={suggestion}
             relativeTime={relativeTime(suggestion.updatedAt, now, locale)}
             onOpen={onOpen}
+            onRetry={onRetry}
           />
         ))}
       </ul>

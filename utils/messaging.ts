@@ -8,6 +8,7 @@
 // The background is the one writer of the database; everything else asks it by message.
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import type { AuthMode, SyncStatus } from './settings';
 import {
   CATEGORIES,
   MAX_DRAFT_LENGTH,
@@ -84,7 +85,39 @@ export const requestSchemas = {
       pageUrl: v.pipe(v.string(), v.maxLength(8_192)),
     }),
   },
+  // Sync and settings: popup and options page.
+  getSyncOverview: { from: 'extension', schema: v.object({}) },
+  syncNow: { from: 'extension', schema: v.object({}) },
+  retrySuggestion: { from: 'extension', schema: v.object({ id: v.pipe(v.string(), v.uuid()) }) },
+  getSettings: { from: 'extension', schema: v.object({}) },
+  saveSettings: {
+    from: 'extension',
+    schema: v.object({
+      endpointUrl: v.pipe(v.string(), v.maxLength(2_048)),
+      authMode: v.picklist(['token', 'session']),
+      displayName: v.pipe(v.string(), v.maxLength(200)),
+      /** Absent: keep the stored token; empty: remove it. */
+      token: v.optional(v.pipe(v.string(), v.maxLength(4_096))),
+    }),
+  },
+  testConnection: {
+    from: 'extension',
+    schema: v.object({
+      endpointUrl: v.pipe(v.string(), v.maxLength(2_048)),
+      authMode: v.picklist(['token', 'session']),
+      token: v.optional(v.pipe(v.string(), v.maxLength(4_096))),
+    }),
+  },
 } as const satisfies Record<string, { from: SenderKind; schema: v.GenericSchema }>;
+
+/** The requests the sync side of the background answers. */
+export type SyncRequestType =
+  | 'getSyncOverview'
+  | 'syncNow'
+  | 'retrySuggestion'
+  | 'getSettings'
+  | 'saveSettings'
+  | 'testConnection';
 
 /** The requests about highlighting a page's suggestions on it. */
 export type PageSuggestionRequestType =
@@ -128,6 +161,44 @@ export interface ResponseData {
   reportAnchoring: { stored: boolean };
   openSuggestion: { draftId: string };
   listPageOrphans: { items: Suggestion[] };
+  getSyncOverview: SyncOverview;
+  syncNow: { pending: number };
+  retrySuggestion: { queued: boolean };
+  getSettings: SettingsView;
+  saveSettings: { endpointUrl: string };
+  testConnection: ConnectionReport;
+}
+
+export interface SyncOverview {
+  /** Empty when Flywheel works on this device only. */
+  endpointUrl: string;
+  status: SyncStatus;
+  /** Suggestions submitted and not yet at the endpoint. */
+  pending: number;
+}
+
+export interface SettingsView {
+  endpointUrl: string;
+  authMode: AuthMode;
+  displayName: string;
+  /** The token itself never leaves the background. */
+  hasToken: boolean;
+  /** The endpoint is set by the organisation's policy and cannot be changed here. */
+  endpointFromPolicy: boolean;
+}
+
+export interface ConnectionReport {
+  ok: boolean;
+  /** A locale key saying what was found. */
+  result:
+    | 'connectionOk'
+    | 'connectionUnauthorized'
+    | 'connectionUnreachable'
+    | 'connectionTimeout'
+    | 'connectionNotAnEndpoint'
+    | 'connectionHttpError';
+  /** The endpoint's own words or numbers, shown as text. */
+  detail: string;
 }
 
 export interface Message<K extends RequestType = RequestType> {

@@ -32,8 +32,11 @@ export interface Suggestion {
   selectors: Selector[];
   syncState: SyncState;
   remoteStatus?: RemoteStatus;
+  /** The annotation's IRI at the endpoint, once it has one. */
   remoteId?: string;
   etag?: string;
+  voteCount?: number;
+  replyCount?: number;
   /** Why the last send failed, in the endpoint's words or ours. */
   lastError?: string;
   createdAt: number;
@@ -50,4 +53,9 @@ export interface OutboxOperation {
   attempts: number;
   /** Earliest time to try again (backoff, Retry-After). */
   notBefore: number;
+  /**
+   * The request body as first sent. Every retry sends exactly this, so a setting changed in
+   * between (a display name) cannot make a resend look like another suggestion to the endpoint.
+   */
+  body?: unknown;
 }

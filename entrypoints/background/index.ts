@@ -6,7 +6,8 @@ import { updateBadge } from './badge';
 import { buildTimeSites, syncContentScriptRegistration } from './content-script-registration';
 import { EditorSessions } from './editor-sessions';
 import { createHandlers } from './handlers';
-import { createRouter } from './router';
+import { createRouter, type Handlers } from './router';
+import { createSyncHandlers, setupSync } from './sync';
 
 export default defineBackground({
   type: 'module',
@@ -14,19 +15,35 @@ export default defineBackground({
     const sessions = new EditorSessions();
     const refreshBadge = () => void updateBadge(db).catch(() => {});
 
-    const handlers = createHandlers({
-      db,
-      sessions,
-      onSuggestionsChanged: () => {
+    // Many changes in a burst (a sync run) make one refresh of the badge and open lists.
+    let refreshPending = false;
+    const onSuggestionsChanged = () => {
+      if (refreshPending) return;
+      refreshPending = true;
+      setTimeout(() => {
+        refreshPending = false;
         refreshBadge();
         // Open popups and options pages refresh their lists; none open is not an error.
         browser.runtime.sendMessage({ event: 'suggestionsChanged' }).catch(() => {});
+      }, 100);
+    };
+    const sync = setupSync(db, onSuggestionsChanged);
+    const coreHandlers = createHandlers({
+      db,
+      sessions,
+      onSuggestionsChanged: () => {
+        onSuggestionsChanged();
+        void sync.drain();
       },
       async closeEditorInTab(tabId) {
         const command: PageCommand<'closeEditor'> = { command: 'closeEditor', data: {} };
         await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
       },
     });
+    const handlers: Handlers = {
+      ...coreHandlers,
+      ...createSyncHandlers(db, sync, onSuggestionsChanged),
+    };
     browser.runtime.onMessage.addListener(
       createRouter(handlers, { id: browser.runtime.id, origin: browser.runtime.getURL('/') }),
     );

@@ -46,7 +46,7 @@ export function classifySender(
  * Builds the runtime.onMessage listener: a request is handled only if its type is known, its
  * sender is the context allowed to send it and its data passes the schema.
  */
-export function createRouter(handlers: Handlers, self: ExtensionIdentity) {
+export function createRouter(handlers: Partial<Handlers>, self: ExtensionIdentity) {
   return (
     message: unknown,
     sender: Browser.runtime.MessageSender,

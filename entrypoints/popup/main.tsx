@@ -4,9 +4,10 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { PageSuggestions } from '@/components/PageSuggestions';
-import { SuggestionList } from '@/components/SuggestionList';
+import { relativeTime, SuggestionList } from '@/components/SuggestionList';
+import { SyncStatusBar } from '@/components/SyncStatusBar';
 import { describeError, t } from '@/utils/i18n';
-import { type PageCommand, sendMessage } from '@/utils/messaging';
+import { type PageCommand, type SyncOverview, sendMessage } from '@/utils/messaging';
 import { normalizePageUrl } from '@/utils/pages';
 import type { Suggestion } from '@/utils/suggestion';
 import { usePageOrphans } from './use-page-orphans';
@@ -39,6 +40,9 @@ function Popup() {
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const orphans = usePageOrphans();
+  const [overview, setOverview] = useState<SyncOverview | null>(null);
+  const [syncing, setSyncing] = useState(false);
+  const locale = browser.i18n.getUILanguage();
 
   const load = useCallback(async (count: number) => {
     try {
@@ -46,6 +50,7 @@ function Popup() {
       setItems(page.items);
       setTotal(page.total);
       setLoaded(true);
+      setOverview(await sendMessage('getSyncOverview', {}));
     } catch (e) {
       setError(describeError(e));
     }
@@ -68,6 +73,18 @@ function Popup() {
     browser.runtime.onMessage.addListener(onEvent);
     return () => browser.runtime.onMessage.removeListener(onEvent);
   }, [load, items.length]);
+
+  const syncNow = async () => {
+    setSyncing(true);
+    try {
+      await sendMessage('syncNow', {});
+      await load(Math.max(items.length, PAGE_SIZE));
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setSyncing(false);
+    }
+  };
 
   const suggestHere = async () => {
     if (tabId === null) return;
@@ -92,6 +109,19 @@ function Popup() {
           </p>
         ) : null}
       </header>
+      {overview ? (
+        <SyncStatusBar
+          overview={overview}
+          lastSync={
+            overview.status.lastSyncAt
+              ? relativeTime(overview.status.lastSyncAt, Date.now(), locale)
+              : null
+          }
+          syncing={syncing}
+          onSyncNow={() => void syncNow()}
+          onOpenOptions={() => void browser.runtime.openOptionsPage()}
+        />
+      ) : null}
       <PageSuggestions orphans={orphans} />
       <section aria-labelledby="list-heading">
         <h2 id="list-heading">{t('popupListHeading')}</h2>
@@ -100,8 +130,13 @@ function Popup() {
             suggestions={items}
             total={total}
             now={Date.now()}
-            locale={browser.i18n.getUILanguage()}
+            locale={locale}
             onOpen={(s) => void browser.tabs.create({ url: s.pageUrl })}
+            onRetry={(s) =>
+              void sendMessage('retrySuggestion', { id: s.id }).catch((e) =>
+                setError(describeError(e)),
+              )
+            }
             onShowMore={() => void load(items.length + PAGE_SIZE)}
           />
         ) : null}

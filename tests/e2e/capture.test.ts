@@ -12,6 +12,7 @@ import {
   waitFor,
 } from './support/browser';
 import { DEMO_SITE_DIR, REPO_ROOT, TEST_PAGES_DIR } from './support/paths';
+import { openToolbarPopup } from './support/toolbar-popup';
 
 let browser: ExtensionBrowser;
 let site: StaticServer;
@@ -210,6 +211,21 @@ describe('capturing a suggestion on an intranet page', () => {
     await clickLauncher(page);
     const editor = await editorFrame(page);
     expect(await editor.getByRole('textbox', { name: 'Suggestion' }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('opens the widget on the active page from the toolbar popup', async () => {
+    // A configured site: a popup opened by script gets no activeTab grant (only a person's
+    // click on the toolbar does), so an unconfigured page cannot be driven this way.
+    const page = await openPage(site.url('/holiday-allowance.html'));
+    await page.getByText('Request holidays in the HR portal').click({ clickCount: 3 });
+    const popup = await openToolbarPopup(browser, page);
+    await popup.clickButton('Suggest improvement on this page');
+    const editor = await editorFrame(page);
+    await expect
+      .poll(() => editor.locator('blockquote').textContent())
+      .toContain('Request holidays in the HR portal');
+    popup.close();
     await page.close();
   });
 });

@@ -19,6 +19,8 @@ export interface ExtensionBrowser {
   /** The service worker, found again if Chromium restarted it. */
   currentWorker: () => Promise<Worker>;
   extensionUrl: (path: string) => string;
+  /** The profile folder: Chromium writes its DevTools port there. */
+  profile: string;
   close: () => Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function launchWithExtension(
     worker,
     currentWorker,
     extensionUrl: (path) => `chrome-extension://${extensionId}/${path}`,
+    profile,
     close: async () => {
       await context.close();
       await rm(profile, { recursive: true, force: true });
