@@ -1,4 +1,8 @@
-/** The page a suggestion belongs to: its URL without the fragment, or null if not a web page. */
+/**
+ * The page a suggestion belongs to, or null if not a web page. A fragment that only scrolls
+ * (`#step-3`) is dropped; one that is a single-page app's route (`#/remote-work`, `#!/x`) is
+ * kept, because there it names the page.
+ */
 export function normalizePageUrl(url: string | undefined): string | null {
   if (!url) return null;
   let parsed: URL;
@@ -8,7 +12,7 @@ export function normalizePageUrl(url: string | undefined): string | null {
     return null;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  parsed.hash = '';
+  if (!/^#!?\//.test(parsed.hash)) parsed.hash = '';
   return parsed.href;
 }
 
