@@ -1,0 +1,182 @@
+import { cssSelectorFor, queryUnder } from './css-selector';
+import { type MatchOptions, matchQuote, type QuoteMatch } from './match-quote';
+import { buildTextIndex, normalizeText, type TextIndex } from './text-index';
+import type { CssSelector, Selector, TextPositionSelector, TextQuoteSelector } from './types';
+
+export type { MatchOptions, QuoteMatch } from './match-quote';
+export { UI_HOST_ATTRIBUTE } from './text-index';
+export type { Selector } from './types';
+
+/** Characters of context kept on each side of a quote. */
+export const CONTEXT_LENGTH = 32;
+
+export interface Anchorer {
+  /** The text model of the root, built once (a snapshot: make a new anchorer after DOM changes). */
+  readonly index: TextIndex;
+  describe(range: Range): Selector[];
+  describeElement(element: Element): Selector[];
+  /** Where a text target is in the model (no DOM work), or null; for counting and batching. */
+  locate(selectors: Selector[], options?: MatchOptions): QuoteMatch | null;
+  anchor(selectors: Selector[], options?: MatchOptions): Range | null;
+}
+
+function textRoot(root: Document | Element): Element {
+  if ('documentElement' in root) return root.body ?? root.documentElement;
+  return root;
+}
+
+function find<T extends Selector['type']>(selectors: Selector[], type: T) {
+  return selectors.find((selector) => selector.type === type) as
+    | Extract<Selector, { type: T }>
+    | undefined;
+}
+
+// Edge whitespace is not part of what a person meant to select.
+function trimmedSpan(text: string, start: number, end: number): [number, number] {
+  while (start < end && text.charCodeAt(start) === 32) start++;
+  while (end > start && text.charCodeAt(end - 1) === 32) end--;
+  return [start, end];
+}
+
+function quoteSelectors(index: TextIndex, from: number, to: number): Selector[] {
+  const { text } = index;
+  const [start, end] = trimmedSpan(text, from, to);
+  if (start === end) return [];
+  const quote: TextQuoteSelector = {
+    type: 'TextQuoteSelector',
+    exact: text.slice(start, end),
+    prefix: text.slice(Math.max(0, start - CONTEXT_LENGTH), start),
+    suffix: text.slice(end, end + CONTEXT_LENGTH),
+  };
+  const position: TextPositionSelector = { type: 'TextPositionSelector', start, end };
+  return [quote, position];
+}
+
+/** Builds the text index of `root` once, for describing and anchoring many suggestions. */
+export function createAnchorer(root: Document | Element): Anchorer {
+  const element = textRoot(root);
+  const index = buildTextIndex(element);
+
+  const describe = (range: Range): Selector[] => {
+    const start = index.offsetOf(range.startContainer, range.startOffset, 'start');
+    const end = index.offsetOf(range.endContainer, range.endOffset, 'end');
+    const text = quoteSelectors(index, start, Math.max(start, end));
+    if (text.length === 0) return [];
+    const common = range.commonAncestorContainer;
+    const container = common.nodeType === 1 ? (common as Element) : common.parentElement;
+    if (!container || !element.contains(container)) return text;
+    const css: CssSelector = { type: 'CssSelector', value: cssSelectorFor(container, element) };
+    return [...text, css];
+  };
+
+  const describeElement = (picked: Element): Selector[] => {
+    const css: CssSelector = { type: 'CssSelector', value: cssSelectorFor(picked, element, true) };
+    return [css, ...quoteSelectors(index, ...index.spanOf(picked))];
+  };
+
+  // Looked up only when needed: querySelector is the costliest step on a big page.
+  const hintOf = (selectors: Selector[]) => {
+    const css = find(selectors, 'CssSelector');
+    let hinted: Element | null | undefined;
+    return () => {
+      if (hinted === undefined) hinted = css ? queryUnder(element, css.value) : null;
+      return hinted;
+    };
+  };
+
+  const locateWith = (
+    selectors: Selector[],
+    hint: () => Element | null,
+    options?: MatchOptions,
+  ) => {
+    const quote = find(selectors, 'TextQuoteSelector');
+    if (!quote?.exact) return null;
+    return matchQuote(
+      index.text,
+      {
+        // Quotes written by other tools may carry raw whitespace; compare in the model's form.
+        exact: normalizeText(quote.exact),
+        prefix: normalizeText(quote.prefix ?? ''),
+        suffix: normalizeText(quote.suffix ?? ''),
+        position: find(selectors, 'TextPositionSelector')?.start,
+        near: () => {
+          const found = hint();
+          return found ? index.spanOf(found) : undefined;
+        },
+      },
+      options,
+    );
+  };
+
+  const locate = (selectors: Selector[], options?: MatchOptions): QuoteMatch | null =>
+    locateWith(selectors, hintOf(selectors), options);
+
+  const anchor = (selectors: Selector[], options?: MatchOptions): Range | null => {
+    const hint = hintOf(selectors);
+    const doc = element.ownerDocument;
+    if (!find(selectors, 'TextQuoteSelector')?.exact) {
+      // An element picked without text (image, empty field): its selector is all there is.
+      const hinted = hint();
+      if (!hinted) return null;
+      const range = doc.createRange();
+      range.selectNode(hinted);
+      return range;
+    }
+    const match = locateWith(selectors, hint, options);
+    if (!match) return null;
+    const range = index.rangeOf(match.start, match.end);
+    // When the quote is the whole text of the innermost element around it (an element pick),
+    // select the element itself.
+    const common = range.commonAncestorContainer;
+    const inner = common.nodeType === 1 ? (common as Element) : common.parentElement;
+    if (inner && inner !== element && element.contains(inner)) {
+      const [start, end] = trimmedSpan(index.text, ...index.spanOf(inner));
+      if (start === match.start && end === match.end) range.selectNode(inner);
+    }
+    return range;
+  };
+
+  return { index, describe, describeElement, locate, anchor };
+}
+
+function rootOf(node: Node): Element {
+  const doc = node.ownerDocument ?? (node as Document);
+  return doc.body ?? doc.documentElement;
+}
+
+/** Selectors for a selection: quote with 32 chars of context, model position, containing element. */
+export function describe(range: Range, root: Element = rootOf(range.startContainer)): Selector[] {
+  return createAnchorer(root).describe(range);
+}
+
+/** Selectors for an element picked as a whole (table row, form field, image). */
+export function describeElement(element: Element, root: Element = rootOf(element)): Selector[] {
+  return createAnchorer(root).describeElement(element);
+}
+
+/** Finds the selectors' target in `root`, or null when not confident (an orphan). */
+export function anchor(root: Document | Element, selectors: Selector[]): Range | null {
+  return createAnchorer(root).anchor(selectors);
+}
+
+/**
+ * Anchors many suggestions against one text index, yielding to the page between slices so no
+ * task runs longer than `sliceMs` plus one anchor.
+ */
+export async function anchorAll(
+  root: Document | Element,
+  targets: Selector[][],
+  sliceMs = 8,
+): Promise<(Range | null)[]> {
+  const anchorer = createAnchorer(root);
+  const results: (Range | null)[] = [];
+  let sliceStart = performance.now();
+  for (const selectors of targets) {
+    if (performance.now() - sliceStart > sliceMs) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sliceStart = performance.now();
+    }
+    results.push(anchorer.anchor(selectors));
+  }
+  return results;
+}
