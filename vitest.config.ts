@@ -5,7 +5,11 @@ import { WxtVitest } from 'wxt/testing';
 export default defineConfig({
   plugins: [WxtVitest()],
   test: {
-    include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/server/**/*.test.ts', 'tests/sync/**/*.test.ts'],
+    include: [
+      'tests/unit/**/*.test.{ts,tsx}',
+      'tests/server/**/*.test.ts',
+      'tests/sync/**/*.test.ts',
+    ],
     setupFiles: ['fake-indexeddb/auto'],
     restoreMocks: true,
     testTimeout: 20_000,

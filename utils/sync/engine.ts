@@ -164,7 +164,10 @@ export function createSyncEngine(deps: SyncDeps) {
       const orphaned: string[] = [];
       ops.forEach((op, i) => {
         const suggestion = suggestions[i];
-        if (!suggestion) return void orphaned.push(op.id);
+        if (!suggestion) {
+          orphaned.push(op.id);
+          return;
+        }
         if (op.body === undefined && op.kind !== 'delete') {
           op.body = toAnnotation(suggestion, config.displayName);
         }
