@@ -37,6 +37,13 @@ export default defineConfig({
     // Sites a person adds in the options page, and the endpoint, are asked for at run time.
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: '__MSG_actionTitle__' },
+    commands: {
+      // A keyboard way in on any page; like the toolbar button, it grants activeTab.
+      'suggest-improvement': {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: '__MSG_commandSuggest__',
+      },
+    },
     // The editor is an extension page framed into intranet pages: typing stays out of their reach.
     web_accessible_resources: [{ resources: ['editor.html'], matches: ['<all_urls>'] }],
     storage: { managed_schema: 'managed-schema.json' },

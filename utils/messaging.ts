@@ -108,6 +108,16 @@ export const requestSchemas = {
       token: v.optional(v.pipe(v.string(), v.maxLength(4_096))),
     }),
   },
+  // Sites where the launcher shows: options page.
+  getSites: { from: 'extension', schema: v.object({}) },
+  addSite: {
+    from: 'extension',
+    schema: v.object({ pattern: v.pipe(v.string(), v.maxLength(300)) }),
+  },
+  removeSite: {
+    from: 'extension',
+    schema: v.object({ pattern: v.pipe(v.string(), v.maxLength(300)) }),
+  },
 } as const satisfies Record<string, { from: SenderKind; schema: v.GenericSchema }>;
 
 /** The requests the sync side of the background answers. */
@@ -118,6 +128,9 @@ export type SyncRequestType =
   | 'getSettings'
   | 'saveSettings'
   | 'testConnection';
+
+/** The requests about sites where the launcher shows. */
+export type SiteRequestType = 'getSites' | 'addSite' | 'removeSite';
 
 /** The requests about highlighting a page's suggestions on it. */
 export type PageSuggestionRequestType =
@@ -167,6 +180,17 @@ export interface ResponseData {
   getSettings: SettingsView;
   saveSettings: { endpointUrl: string };
   testConnection: ConnectionReport;
+  getSites: { sites: SiteEntry[] };
+  addSite: { sites: SiteEntry[] };
+  removeSite: { sites: SiteEntry[] };
+}
+
+export interface SiteEntry {
+  /** A match pattern for a whole site, e.g. `https://intranet.example/*`. */
+  pattern: string;
+  source: 'build' | 'policy' | 'person';
+  /** The browser has granted Flywheel this site, so the launcher shows there. */
+  allowed: boolean;
 }
 
 export interface SyncOverview {

@@ -1,4 +1,8 @@
 import { browser } from 'wxt/browser';
+import type { SiteEntry } from '@/utils/messaging';
+import { personSitesItem } from '@/utils/settings';
+import { checkSitePattern } from '@/utils/site-pattern';
+import { readPolicy } from './policy';
 
 export const CONTENT_SCRIPT_ID = 'flywheel-launcher';
 export const CONTENT_SCRIPT_FILE = 'content-scripts/content.js';
@@ -12,14 +16,33 @@ export function buildTimeSites(): string[] {
 }
 
 /**
- * Keeps the launcher's content script registered for exactly the sites Flywheel may run on:
- * those it holds a host permission for among the configured ones.
+ * Every site the launcher should show on: built in, set by the organisation's policy, or added
+ * by the person; each says whether the browser has granted Flywheel that site yet.
  */
-export async function syncContentScriptRegistration(sites: string[]): Promise<string[]> {
-  const permitted: string[] = [];
-  for (const site of sites) {
-    if (await browser.permissions.contains({ origins: [site] })) permitted.push(site);
-  }
+export async function configuredSites(): Promise<SiteEntry[]> {
+  const [policy, personal] = await Promise.all([readPolicy(), personSitesItem.getValue()]);
+  const entries = new Map<string, SiteEntry['source']>();
+  const add = (patterns: string[], source: SiteEntry['source']) => {
+    for (const raw of patterns) {
+      const check = checkSitePattern(raw);
+      if (check.ok && !entries.has(check.pattern)) entries.set(check.pattern, source);
+    }
+  };
+  add(buildTimeSites(), 'build');
+  add(policy.sites ?? [], 'policy');
+  add(personal, 'person');
+  return Promise.all(
+    [...entries].map(async ([pattern, source]) => ({
+      pattern,
+      source,
+      allowed: await browser.permissions.contains({ origins: [pattern] }),
+    })),
+  );
+}
+
+/** Keeps the launcher's content script registered for exactly the allowed sites. */
+export async function syncContentScriptRegistration(): Promise<string[]> {
+  const permitted = (await configuredSites()).filter((s) => s.allowed).map((s) => s.pattern);
   const registered = await browser.scripting.getRegisteredContentScripts({
     ids: [CONTENT_SCRIPT_ID],
   });

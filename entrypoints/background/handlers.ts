@@ -1,5 +1,5 @@
 import type { FlywheelDatabase } from '@/utils/db';
-import type { EditorState, SyncRequestType } from '@/utils/messaging';
+import type { EditorState, SiteRequestType, SyncRequestType } from '@/utils/messaging';
 import { normalizePageUrl } from '@/utils/pages';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/suggestion';
 import type { EditorSessions } from './editor-sessions';
@@ -32,7 +32,9 @@ async function latestDraftFor(db: FlywheelDatabase, pageUrl: string) {
   return onPage.filter((s) => s.syncState === 'draft').sort((a, b) => b.updatedAt - a.updatedAt)[0];
 }
 
-export function createHandlers(deps: HandlerDeps): Omit<Handlers, SyncRequestType> {
+export function createHandlers(
+  deps: HandlerDeps,
+): Omit<Handlers, SyncRequestType | SiteRequestType> {
   const { db, sessions } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => crypto.randomUUID());

@@ -2,11 +2,13 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { db } from '@/utils/db';
 import type { PageCommand } from '@/utils/messaging';
+import { openWidgetOnTab } from '@/utils/open-widget';
+import { normalizePageUrl } from '@/utils/pages';
 import { updateBadge } from './badge';
-import { buildTimeSites, syncContentScriptRegistration } from './content-script-registration';
 import { EditorSessions } from './editor-sessions';
 import { createHandlers } from './handlers';
 import { createRouter, type Handlers } from './router';
+import { createSiteHandlers, setupSites } from './sites';
 import { createSyncHandlers, setupSync } from './sync';
 
 export default defineBackground({
@@ -43,18 +45,19 @@ export default defineBackground({
     const handlers: Handlers = {
       ...coreHandlers,
       ...createSyncHandlers(db, sync, onSuggestionsChanged),
+      ...createSiteHandlers(),
     };
     browser.runtime.onMessage.addListener(
       createRouter(handlers, { id: browser.runtime.id, origin: browser.runtime.getURL('/') }),
     );
 
     browser.tabs.onRemoved.addListener((tabId) => void sessions.delete(tabId));
-    const registerSites = () =>
-      void syncContentScriptRegistration(buildTimeSites()).catch(() => {});
-    browser.runtime.onInstalled.addListener(registerSites);
-    browser.runtime.onStartup.addListener(registerSites);
-    browser.permissions.onAdded.addListener(registerSites);
-    browser.permissions.onRemoved.addListener(registerSites);
+    setupSites();
+    browser.commands.onCommand.addListener((command, tab) => {
+      if (command === 'suggest-improvement' && tab?.id !== undefined && normalizePageUrl(tab.url)) {
+        void openWidgetOnTab(tab.id).catch(() => {});
+      }
+    });
     refreshBadge();
   },
 });

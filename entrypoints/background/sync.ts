@@ -9,31 +9,12 @@ import { createSyncEngine, type SyncConfig, type SyncEngine } from '@/utils/sync
 import { exchange } from '@/utils/sync/http';
 import { countUnsent } from './badge';
 import { RequestError } from './handlers';
+import { readPolicy } from './policy';
 import type { Handlers } from './router';
 
 export const SYNC_ALARM = 'flywheel-sync';
 export const PULL_ALARM = 'flywheel-pull';
 const PULL_EVERY_MINUTES = 5;
-
-interface Policy {
-  endpointUrl?: string;
-  sites?: string[];
-}
-
-/** What an administrator set by policy (managed storage); nothing where there is no policy. */
-export async function readPolicy(): Promise<Policy> {
-  try {
-    const managed = (await browser.storage.managed.get()) as Record<string, unknown>;
-    return {
-      endpointUrl: typeof managed.endpointUrl === 'string' ? managed.endpointUrl : undefined,
-      sites: Array.isArray(managed.sites)
-        ? managed.sites.filter((s): s is string => typeof s === 'string')
-        : undefined,
-    };
-  } catch {
-    return {};
-  }
-}
 
 export async function loadSyncConfig(): Promise<SyncConfig | null> {
   const [settings, token, policy] = await Promise.all([

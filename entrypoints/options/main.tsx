@@ -3,6 +3,7 @@ import './style.css';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { OptionsForm, type OptionsValues } from '@/components/OptionsForm';
+import { SitesSection } from '@/components/SitesSection';
 import { checkEndpointUrl, originPattern } from '@/utils/endpoint-url';
 import { describeError, t } from '@/utils/i18n';
 import { type SettingsView, sendMessage } from '@/utils/messaging';
@@ -22,24 +23,55 @@ async function save(values: OptionsValues, fromPolicy: boolean): Promise<string>
   }
 }
 
+async function withMessage<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw new Error(describeError(error));
+  }
+}
+
+/** Asks the browser for a site first, while the click still counts as the person's gesture. */
+async function allowSite(pattern: string) {
+  const granted = await browser.permissions.request({ origins: [pattern] });
+  if (!granted) throw new Error(t('errorPermissionDenied'));
+}
+
 async function start() {
   const root = document.getElementById('app');
   if (!root) return;
   document.documentElement.lang = browser.i18n.getUILanguage();
   try {
     const initial: SettingsView = await sendMessage('getSettings', {});
+    const { sites } = await sendMessage('getSites', {});
     render(
-      <OptionsForm
-        initial={initial}
-        onSave={(values) => save(values, initial.endpointFromPolicy)}
-        onTest={async (values) => {
-          try {
-            return await sendMessage('testConnection', values);
-          } catch (error) {
-            throw new Error(describeError(error));
+      <>
+        <OptionsForm
+          initial={initial}
+          onSave={(values) => save(values, initial.endpointFromPolicy)}
+          onTest={async (values) => {
+            try {
+              return await sendMessage('testConnection', values);
+            } catch (error) {
+              throw new Error(describeError(error));
+            }
+          }}
+        />
+        <SitesSection
+          sites={sites}
+          onAdd={async (pattern) => {
+            await allowSite(pattern);
+            return (await withMessage(() => sendMessage('addSite', { pattern }))).sites;
+          }}
+          onAllow={async (pattern) => {
+            await allowSite(pattern);
+            return (await withMessage(() => sendMessage('getSites', {}))).sites;
+          }}
+          onRemove={async (pattern) =>
+            (await withMessage(() => sendMessage('removeSite', { pattern }))).sites
           }
-        }}
-      />,
+        />
+      </>,
       root,
     );
   } catch (error) {

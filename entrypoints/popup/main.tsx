@@ -7,30 +7,17 @@ import { PageSuggestions } from '@/components/PageSuggestions';
 import { relativeTime, SuggestionList } from '@/components/SuggestionList';
 import { SyncStatusBar } from '@/components/SyncStatusBar';
 import { describeError, t } from '@/utils/i18n';
-import { type PageCommand, type SyncOverview, sendMessage } from '@/utils/messaging';
+import { type SyncOverview, sendMessage } from '@/utils/messaging';
+import { openWidgetOnTab } from '@/utils/open-widget';
 import { normalizePageUrl } from '@/utils/pages';
 import type { Suggestion } from '@/utils/suggestion';
 import { usePageOrphans } from './use-page-orphans';
 
 const PAGE_SIZE = 50;
-const CONTENT_SCRIPT_FILE = '/content-scripts/content.js';
 
 async function activeTab() {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab;
-}
-
-/** Opens the widget on the active tab: activeTab lets us inject without a site permission. */
-async function suggestOnActiveTab(tabId: number) {
-  await browser.scripting.executeScript({
-    target: { tabId },
-    func: () => {
-      (globalThis as { flywheelOnDemand?: boolean }).flywheelOnDemand = true;
-    },
-  });
-  await browser.scripting.executeScript({ target: { tabId }, files: [CONTENT_SCRIPT_FILE] });
-  const command: PageCommand<'showEditor'> = { command: 'showEditor', data: {} };
-  await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
 }
 
 function Popup() {
@@ -89,7 +76,7 @@ function Popup() {
   const suggestHere = async () => {
     if (tabId === null) return;
     try {
-      await suggestOnActiveTab(tabId);
+      await openWidgetOnTab(tabId);
       window.close();
     } catch (e) {
       setError(describeError(e));

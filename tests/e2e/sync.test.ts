@@ -88,6 +88,21 @@ describe('sending suggestions to the endpoint', () => {
     await popup.close();
   });
 
+  it('lists the sites where the launcher shows, and refuses one that covers every site', async () => {
+    const options = await browser.context.newPage();
+    await options.goto(browser.extensionUrl('options.html'));
+    const sites = options.getByRole('region', { name: 'Sites where the launcher shows' });
+    const builtIn = sites.getByRole('listitem').filter({ hasText: 'http://127.0.0.1/*' });
+    await builtIn.waitFor();
+    expect(await builtIn.textContent()).toContain('Built in');
+    expect(await builtIn.textContent()).not.toContain('Not allowed yet');
+    await sites.getByRole('textbox', { name: 'Add a site' }).fill('https://*/*');
+    await sites.getByRole('button', { name: 'Add site' }).click();
+    await sites.getByRole('alert').filter({ hasText: 'every site' }).waitFor();
+    expect(await sites.getByRole('listitem').count()).toBe(1);
+    await options.close();
+  });
+
   it('connects through the options page and sends a suggestion exactly once', async () => {
     const options = await browser.context.newPage();
     await options.goto(browser.extensionUrl('options.html'));
