@@ -147,7 +147,7 @@ export function SuggestionEditor(props: Props) {
         <label for="anonymous">{t('anonymousLabel')}</label>
       </div>
       <p id="anonymous-hint" class="muted">
-        {t('anonymousHint')} {t('privacyHint')}
+        {values.anonymous ? t('anonymousHint') : t('namedHint')} {t('privacyHint')}
       </p>
       <div class="actions">
         <button type="submit" class="primary" disabled={empty || tooLong || submitting}>
