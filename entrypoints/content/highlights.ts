@@ -82,6 +82,15 @@ export function startHighlights(
 
   function paint() {
     const cur = anchored[current];
+    if (registry && anchored.length === 0) {
+      // Nothing to show: no style sheet on the page, so the page pays no style recalculation.
+      registry.delete(NAME);
+      registry.delete(CURRENT);
+      if (sheet && document.adoptedStyleSheets.includes(sheet)) {
+        document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+      }
+      return;
+    }
     if (registry) {
       if (!sheet) {
         sheet = new CSSStyleSheet();
@@ -108,10 +117,14 @@ export function startHighlights(
   async function anchorNow() {
     const run = ++runs;
     lastRun = performance.now();
-    const ranges = await anchorAll(
-      document,
-      items.map((s) => s.selectors),
-    );
+    // No suggestions here: the page's text is never even read.
+    const ranges =
+      items.length === 0
+        ? []
+        : await anchorAll(
+            document,
+            items.map((s) => s.selectors),
+          );
     if (run !== runs || ctx.isInvalid) return;
     const currentId = anchored[current]?.suggestion.id;
     anchored = [];

@@ -14,6 +14,28 @@ import type { Suggestion } from '@/utils/suggestion';
 import { usePageOrphans } from './use-page-orphans';
 
 const PAGE_SIZE = 50;
+/** The most one request may ask for (see listSuggestions in utils/messaging.ts). */
+const MAX_PER_REQUEST = 500;
+
+/** The newest `count` suggestions, in requests of at most MAX_PER_REQUEST. */
+async function newestSuggestions(count: number) {
+  const items: Suggestion[] = [];
+  let total = 0;
+  do {
+    const page = await sendMessage('listSuggestions', {
+      offset: items.length,
+      limit: Math.min(MAX_PER_REQUEST, count - items.length),
+    });
+    items.push(...page.items);
+    total = page.total;
+    if (page.items.length === 0) break;
+  } while (items.length < Math.min(count, total));
+  return { items, total };
+}
+
+// Asked before anything renders: the list is what the person opened the popup for.
+const firstPage = newestSuggestions(PAGE_SIZE);
+const firstOverview = sendMessage('getSyncOverview', {});
 
 async function activeTab() {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
@@ -31,24 +53,46 @@ function Popup() {
   const [syncing, setSyncing] = useState(false);
   const locale = browser.i18n.getUILanguage();
 
-  const load = useCallback(async (count: number) => {
+  const show = useCallback(async (pending: ReturnType<typeof newestSuggestions>) => {
     try {
-      const page = await sendMessage('listSuggestions', { offset: 0, limit: count });
+      const page = await pending;
       setItems(page.items);
       setTotal(page.total);
       setLoaded(true);
-      setOverview(await sendMessage('getSyncOverview', {}));
     } catch (e) {
       setError(describeError(e));
     }
   }, []);
 
+  const load = useCallback(
+    async (count: number) => {
+      await show(newestSuggestions(count));
+      setOverview(await sendMessage('getSyncOverview', {}).catch(() => null));
+    },
+    [show],
+  );
+
+  const showMore = async () => {
+    try {
+      const page = await sendMessage('listSuggestions', { offset: items.length, limit: PAGE_SIZE });
+      // A suggestion added meanwhile shifts the pages by one: never show one twice.
+      setItems((shown) => {
+        const ids = new Set(shown.map((s) => s.id));
+        return [...shown, ...page.items.filter((s) => !ids.has(s.id))];
+      });
+      setTotal(page.total);
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+
   useEffect(() => {
     void activeTab().then((tab) => {
       if (tab?.id !== undefined && normalizePageUrl(tab.url)) setTabId(tab.id);
     });
-    void load(PAGE_SIZE);
-  }, [load]);
+    void show(firstPage);
+    void firstOverview.then(setOverview, () => {});
+  }, [show]);
 
   useEffect(() => {
     const onEvent = (message: unknown) => {
@@ -124,7 +168,7 @@ function Popup() {
                 setError(describeError(e)),
               )
             }
-            onShowMore={() => void load(items.length + PAGE_SIZE)}
+            onShowMore={() => void showMore()}
           />
         ) : null}
       </section>

@@ -157,6 +157,11 @@ describe('capturing a suggestion on an intranet page', () => {
 
   it('shows HTML typed in a suggestion or in a page title as text', async () => {
     const page = await openPage(site.url('/test/hostile.html'));
+    // This page throws away what others attached to it once, 600 ms after load; start after.
+    await waitFor(
+      () => page.evaluate(() => (window as { cleanedUp?: boolean }).cleanedUp === true),
+      'the page to clean up',
+    );
     await waitFor(
       async () => (await accessibleButtons(page, 'Suggest improvement')) === 1,
       'the launcher',
