@@ -354,19 +354,34 @@ function moduleSection(title: string, m: ModuleFigures, budget: string): string 
   return parts.join('\n');
 }
 
-/** Known anchoring figures checked against DESIGN.md, if the module reports them. */
-function anchoringVerdicts(m: ModuleFigures): [string, string, string][] {
+/** Known anchoring figures checked against DESIGN.md, if the modules report them. */
+function anchoringVerdicts(
+  m: ModuleFigures,
+  inChromium: ModuleFigures,
+): [string, string, string][] {
   const rows: [string, string, string][] = [];
   const get = (name: string) =>
     m.results.find((r) => r.name === name)?.value as Record<string, unknown> | undefined;
+  // The budget is about pages: judged in Chromium; the happy-dom figure is only for reference.
+  const browserRun = inChromium.results.find((r) => r.name === 'benchReanchor200InChromium')
+    ?.value as Record<string, unknown> | undefined;
+  const browserTotal = browserRun?.totalMs as Spread | undefined;
+  if (browserTotal?.median !== undefined) {
+    const longTasks = browserRun?.longTasksOver50Ms as number | undefined;
+    rows.push([
+      're-anchoring 200 suggestions, 1 MB text: ≤ 50 ms total, no task over 50 ms',
+      `${browserTotal.median} ms total in Chromium (${browserTotal.min}–${browserTotal.max}); long tasks while anchoring: ${longTasks ?? '?'}`,
+      verdict(browserTotal.median <= 50 && longTasks === 0),
+    ]);
+  }
   const reanchor = get('benchReanchor200');
   const total = reanchor?.totalMs as Spread | undefined;
   const slowest = reanchor?.slowestAnchorMs as Spread | undefined;
   if (total?.median !== undefined) {
     rows.push([
-      're-anchoring 200 suggestions, 1 MB text: ≤ 50 ms total, no task over 50 ms',
-      `${total.median} ms total (happy-dom in Node); slowest anchor ${slowest?.max ?? '?'} ms`,
-      total.median <= 50 ? 'met (in happy-dom, not Chromium)' : '**not met**',
+      'the same in happy-dom under Node (reference only: its Range is far slower than a browser)',
+      `${total.median} ms total; slowest anchor ${slowest?.max ?? '?'} ms`,
+      '–',
     ]);
   }
   const fuzzy = get('benchFuzzyVsBaseline');
@@ -517,6 +532,7 @@ async function main() {
   }
   log('Anchoring and sync modules…');
   const anchoring = await runModule('anchoring.ts', RUNS.moduleSeconds);
+  const anchoringInChromium = await runModule('anchoring-chromium.ts', RUNS.moduleSeconds);
   const sync = await runModule('sync.ts', RUNS.moduleSeconds);
   const loadAfter = loadavg();
 
@@ -565,7 +581,7 @@ async function main() {
       `median ${widget.launcherToEditor.median.toFixed(0)} ms (${widget.launcherToEditor.min.toFixed(0)}–${widget.launcherToEditor.max.toFixed(0)})`,
       '–',
     ],
-    ...anchoringVerdicts(anchoring),
+    ...anchoringVerdicts(anchoring, anchoringInChromium),
     ...syncVerdicts(sync),
   ];
 
@@ -602,6 +618,12 @@ async function main() {
       '5. Anchoring',
       anchoring,
       're-anchoring 200 unchanged suggestions on a 1 MB-text page ≤ 50 ms total, no task over 50 ms; fuzzy re-anchoring faster than a full-text approx-string-match scan with the same or better accuracy',
+    ),
+    '',
+    moduleSection(
+      '5b. Anchoring in Chromium',
+      anchoringInChromium,
+      're-anchoring 200 unchanged suggestions on a 1 MB-text page ≤ 50 ms total, no task over 50 ms',
     ),
     '',
     moduleSection(
