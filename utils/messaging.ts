@@ -8,6 +8,7 @@
 // The background is the one writer of the database; everything else asks it by message.
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import type { PageLabelTemplates } from './page-labels';
 import type { AuthMode, SyncStatus } from './settings';
 import {
   CATEGORIES,
@@ -54,6 +55,8 @@ export const requestSchemas = {
       selectors: v.pipe(v.array(selectorSchema), v.maxLength(8)),
     }),
   },
+  /** The page UI's text (see utils/page-labels.ts). */
+  getPageLabels: { from: 'page', schema: v.object({}) },
   /** The editor frame asks what it is editing (the page is known from its tab, not from it). */
   loadEditor: { from: 'editor', schema: v.object({}) },
   saveDraft: { from: 'editor', schema: v.object(draftFields) },
@@ -165,6 +168,7 @@ export interface EditorState {
 
 export interface ResponseData {
   openEditor: { draftId: string };
+  getPageLabels: PageLabelTemplates;
   loadEditor: EditorState;
   saveDraft: { savedAt: number };
   submitSuggestion: { id: string };

@@ -1,5 +1,7 @@
 import type { FlywheelDatabase } from '@/utils/db';
+import { t } from '@/utils/i18n';
 import type { EditorState, SiteRequestType, SyncRequestType } from '@/utils/messaging';
+import { PAGE_LABEL_KEYS, type PageLabelTemplates } from '@/utils/page-labels';
 import { normalizePageUrl } from '@/utils/pages';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/suggestion';
 import type { EditorSessions } from './editor-sessions';
@@ -75,6 +77,14 @@ export function createHandlers(
         selectors,
       });
       return { draftId };
+    },
+
+    async getPageLabels() {
+      // Placeholders come back as $1, $2…: the content script fills them in.
+      const slots = ['$1', '$2', '$3', '$4'];
+      return Object.fromEntries(
+        PAGE_LABEL_KEYS.map((key) => [key, t(key, slots)]),
+      ) as PageLabelTemplates;
     },
 
     async loadEditor(_data, context) {

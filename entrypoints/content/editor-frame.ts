@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { t } from '@/utils/i18n';
+import { label } from './labels';
 import { createProtectedHost, type ProtectedHost } from './protected-host';
 
 const FRAME_CSS = `
@@ -46,7 +46,7 @@ export function createEditorFrame(ctx: ContentScriptContext, onClose: () => void
       FRAME_CSS,
     );
     frame = document.createElement('iframe');
-    frame.title = t('editorFrameTitle');
+    frame.title = label('editorFrameTitle');
     frame.src = browser.runtime.getURL('/editor.html');
     frame.addEventListener('load', () => frame?.focus());
     mounted.root.append(frame);

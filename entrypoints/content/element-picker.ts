@@ -1,5 +1,5 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { t } from '@/utils/i18n';
+import { label } from './labels';
 import type { Overlay } from './overlay';
 import { isInsideFlywheelUi } from './protected-host';
 
@@ -98,6 +98,10 @@ export function pickElement(ctx: ContentScriptContext, overlay: Overlay): Promis
       () => current && overlay.outline(current.getBoundingClientRect()),
       { capture: true, passive: true, signal: controller.signal },
     );
-    overlay.showTip(new DOMRect(innerWidth / 2 - 160, 8, 0, 0), [t('pickElementHint')], 'status');
+    overlay.showTip(
+      new DOMRect(innerWidth / 2 - 160, 8, 0, 0),
+      [label('pickElementHint')],
+      'status',
+    );
   });
 }

@@ -5,6 +5,7 @@ import { isPageCommand, sendMessage } from '@/utils/messaging';
 import { createEditorFrame } from './editor-frame';
 import { pickElement } from './element-picker';
 import { startHighlights } from './highlights';
+import { loadPageLabels } from './labels';
 import { mountLauncher } from './launcher';
 import { createOverlay } from './overlay';
 import { type CapturedTarget, captureElement, captureSelection } from './selection';
@@ -46,12 +47,16 @@ export default defineContentScript({
     }
 
     if (!global.flywheelOnDemand) {
-      const { bar } = mountLauncher(
-        ctx,
-        () => void openWidget(),
-        () => void suggestOnElement(),
-      );
-      mountSuggestionNavigator(bar, highlights);
+      // Mounted once its text has arrived by message: no synchronous i18n call at page load.
+      void loadPageLabels().then(() => {
+        if (ctx.isInvalid) return;
+        const { bar } = mountLauncher(
+          ctx,
+          () => void openWidget(),
+          () => void suggestOnElement(),
+        );
+        mountSuggestionNavigator(bar, highlights);
+      });
     }
 
     // Answered with sendResponse: the browser's own API (see utils/native-browser.ts) does not

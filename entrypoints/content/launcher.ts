@@ -1,5 +1,5 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { t } from '@/utils/i18n';
+import { label } from './labels';
 import { createProtectedHost } from './protected-host';
 
 const LAUNCHER_CSS = `
@@ -71,13 +71,13 @@ export function mountLauncher(
   );
   const bar = document.createElement('div');
   bar.className = 'bar';
-  const pick = iconButton(t('pickElementLabel'), PICK_ICON_PATH, onPickElement);
+  const pick = iconButton(label('pickElementLabel'), PICK_ICON_PATH, onPickElement);
   pick.className = 'round';
-  pick.title = t('pickElementLabel');
-  const button = iconButton(t('launcherLabel'), ICON_PATH, onActivate);
-  const label = document.createElement('span');
-  label.textContent = t('launcherLabel');
-  button.append(label);
+  pick.title = label('pickElementLabel');
+  const button = iconButton(label('launcherLabel'), ICON_PATH, onActivate);
+  const text = document.createElement('span');
+  text.textContent = label('launcherLabel');
+  button.append(text);
   bar.append(pick, button);
   root.append(bar);
   return { button, bar };

@@ -1,6 +1,6 @@
-import { t } from '@/utils/i18n';
 import { statusWord } from '@/utils/status-word';
 import type { PageHighlights } from './highlights';
+import { label } from './labels';
 
 const NAVIGATOR_CSS = `
   .nav {
@@ -26,12 +26,24 @@ function textButton(text: string, label: string, onClick: () => void) {
  * previous and next (each scrolls to the suggestion and shows it) and open.
  */
 export function mountSuggestionNavigator(bar: HTMLElement, highlights: PageHighlights) {
+  let update: (() => void) | null = null;
+  // Built the first time the page has a suggestion to show: most pages never need it.
+  const firstUpdate = () => {
+    if (update) return update();
+    if (highlights.anchored().length === 0) return;
+    update = buildNavigator(bar, highlights);
+  };
+  highlights.onChange(firstUpdate);
+  firstUpdate();
+}
+
+function buildNavigator(bar: HTMLElement, highlights: PageHighlights): () => void {
   const style = document.createElement('style');
   style.textContent = NAVIGATOR_CSS;
   const group = document.createElement('div');
   group.className = 'nav';
   group.setAttribute('role', 'group');
-  group.setAttribute('aria-label', t('pageSuggestionsLabel'));
+  group.setAttribute('aria-label', label('pageSuggestionsLabel'));
   const status = document.createElement('span');
   status.setAttribute('aria-live', 'polite');
   const move = (step: number) => {
@@ -39,20 +51,20 @@ export function mountSuggestionNavigator(bar: HTMLElement, highlights: PageHighl
     if (!moved) return;
     const { item, index } = moved;
     openButton.hidden = false;
-    status.textContent = t('pageSuggestionPosition', [
+    status.textContent = label('pageSuggestionPosition', [
       String(index + 1),
       String(highlights.anchored().length),
       statusWord(item.suggestion),
       item.suggestion.text,
     ]);
   };
-  const openButton = textButton(t('openSuggestionText'), t('openSuggestionLabel'), () =>
+  const openButton = textButton(label('openSuggestionText'), label('openSuggestionLabel'), () =>
     highlights.openCurrent(),
   );
   group.append(
-    textButton('‹', t('previousSuggestionLabel'), () => move(-1)),
+    textButton('‹', label('previousSuggestionLabel'), () => move(-1)),
     status,
-    textButton('›', t('nextSuggestionLabel'), () => move(1)),
+    textButton('›', label('nextSuggestionLabel'), () => move(1)),
     openButton,
   );
   let shownCount = -1;
@@ -64,9 +76,9 @@ export function mountSuggestionNavigator(bar: HTMLElement, highlights: PageHighl
     group.hidden = count === 0;
     openButton.hidden = true;
     status.textContent =
-      count === 1 ? t('pageSuggestionsOne') : t('pageSuggestionsMany', String(count));
+      count === 1 ? label('pageSuggestionsOne') : label('pageSuggestionsMany', String(count));
   };
   update();
-  highlights.onChange(update);
   bar.prepend(style, group);
+  return update;
 }

@@ -554,8 +554,12 @@ async function main() {
     ],
     [
       'main-thread work added at load, configured site, ≤ 10 ms median',
-      `${scriptAdded.toFixed(1)} ms inside Flywheel scripts (trace); all main-thread work (TaskDuration), configured − unconfigured in the same browser: ${ms(pairedInjected?.taskMs as Spread)} ms, of which style recalculation ${ms(pairedInjected?.recalcStyleMs as Spread)} ms`,
-      verdict(scriptAdded <= 10 && (pairedInjected?.taskMs?.median ?? Number.NaN) <= 10),
+      `${scriptAdded.toFixed(1)} ms inside Flywheel scripts (trace; misses promise callbacks); all JavaScript incl. promise callbacks (ScriptDuration; the page has none of its own), configured − unconfigured: ${ms(pairedInjected?.scriptMs as Spread)} ms; all main-thread work (TaskDuration), same pairing: ${ms(pairedInjected?.taskMs as Spread)} ms, of which style recalculation ${ms(pairedInjected?.recalcStyleMs as Spread)} ms`,
+      verdict(
+        scriptAdded <= 10 &&
+          (pairedInjected?.scriptMs?.median ?? Number.NaN) <= 10 &&
+          (pairedInjected?.taskMs?.median ?? Number.NaN) <= 10,
+      ),
     ],
     [
       'nothing measurable on other sites (unconfigured − no extension, paired)',

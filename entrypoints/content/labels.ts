@@ -1,0 +1,20 @@
+import { t } from '@/utils/i18n';
+import { sendMessage } from '@/utils/messaging';
+import { fillTemplate, type PageLabelKey, type PageLabelTemplates } from '@/utils/page-labels';
+
+let templates: PageLabelTemplates | null = null;
+
+/** Asks the background for the page UI's text once; without it, labels come from i18n. */
+export async function loadPageLabels(): Promise<void> {
+  try {
+    templates = await sendMessage('getPageLabels', {});
+  } catch {
+    templates = null;
+  }
+}
+
+/** A UI string for the page: from the fetched templates, else from the locale files directly. */
+export function label(key: PageLabelKey, substitutions?: string | string[]): string {
+  const template = templates?.[key];
+  return template ? fillTemplate(template, substitutions) : t(key, substitutions);
+}
