@@ -18,6 +18,18 @@ interface FlywheelGlobal {
   flywheelOnDemand?: boolean;
 }
 
+/**
+ * Resolves once the page has fired its load event (at once if it already has), or after a few
+ * seconds on a page whose load never ends (a hanging image, a long poll).
+ */
+function afterPageLoad(ctx: ContentScriptContext): Promise<void> {
+  if (document.readyState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    ctx.addEventListener(window, 'load', () => resolve(), { once: true });
+    ctx.setTimeout(resolve, 3_000);
+  });
+}
+
 export default defineContentScript({
   registration: 'runtime',
   main(ctx) {
@@ -47,16 +59,19 @@ export default defineContentScript({
     }
 
     if (!global.flywheelOnDemand) {
-      // Mounted once its text has arrived by message: no synchronous i18n call at page load.
-      void loadPageLabels().then(() => {
-        if (ctx.isInvalid) return;
-        const { bar } = mountLauncher(
-          ctx,
-          () => void openWidget(),
-          () => void suggestOnElement(),
-        );
-        mountSuggestionNavigator(bar, highlights);
-      });
+      // Mounted after the page's own load, once its text has arrived by message (no
+      // synchronous i18n call): the page's load event never waits for Flywheel.
+      void afterPageLoad(ctx)
+        .then(loadPageLabels)
+        .then(() => {
+          if (ctx.isInvalid) return;
+          const { bar } = mountLauncher(
+            ctx,
+            () => void openWidget(),
+            () => void suggestOnElement(),
+          );
+          mountSuggestionNavigator(bar, highlights);
+        });
     }
 
     // Answered with sendResponse: the browser's own API (see utils/native-browser.ts) does not
