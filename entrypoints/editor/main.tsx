@@ -2,6 +2,7 @@ import '@/components/styles.css';
 import './style.css';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { FatalError } from '@/components/FatalError';
 import { type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { SuggestionView } from '@/components/SuggestionView';
 import { createDraftSaver } from '@/utils/draft-saver';
@@ -101,12 +102,7 @@ async function start() {
       root,
     );
   } catch (error) {
-    render(
-      <p role="alert" class="error">
-        {describeError(error)}
-      </p>,
-      root,
-    );
+    render(<FatalError error={error} />, root);
   }
 }
 

@@ -2,6 +2,7 @@ import '@/components/styles.css';
 import './style.css';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import { FatalError } from '@/components/FatalError';
 import { OptionsForm, type OptionsValues } from '@/components/OptionsForm';
 import { SitesSection } from '@/components/SitesSection';
 import { checkEndpointUrl, originPattern } from '@/utils/endpoint-url';
@@ -75,12 +76,7 @@ async function start() {
       root,
     );
   } catch (error) {
-    render(
-      <p role="alert" class="error">
-        {describeError(error)}
-      </p>,
-      root,
-    );
+    render(<FatalError error={error} />, root);
   }
 }
 

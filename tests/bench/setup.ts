@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { CHROMIUM } from '../e2e/support/browser';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/browser';
 import { REPO_ROOT } from '../e2e/support/paths';
 
 /** The benchmark's own build, beside the normal and the e2e ones. */
@@ -32,17 +32,7 @@ export async function launchWithoutExtension(): Promise<{
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--lang=en-US',
-      '--remote-debugging-port=0',
-    ],
+    args: CHROMIUM_ARGS,
   });
   return {
     context,

@@ -10,6 +10,7 @@ import { toAnnotation } from '../../utils/sync/annotation';
 import { createSyncEngine } from '../../utils/sync/engine';
 import { exchange } from '../../utils/sync/http';
 import { startFaultProxy } from '../support/fault-proxy';
+import { seededRandom } from '../support/seeded-random';
 import { queueSuggestions, serverCounts } from '../support/suggestions';
 
 const QUEUED = 1_000;
@@ -103,11 +104,7 @@ export async function benchQueuedDelivery() {
 export async function benchFaultyNetwork() {
   return withServer(async (server) => {
     const proxy = await startFaultProxy(server.containerUrl);
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const random = seededRandom(7);
     proxy.setFaults(() => {
       const roll = random();
       if (roll < 0.3) return { kind: 'drop-response' };

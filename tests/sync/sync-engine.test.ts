@@ -6,6 +6,7 @@ import { FlywheelDatabase } from '../../utils/db';
 import type { SyncStatus } from '../../utils/settings';
 import { createSyncEngine, MAX_GARBAGE_ATTEMPTS, type SyncDeps } from '../../utils/sync/engine';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
+import { seededRandom } from '../support/seeded-random';
 import { queueSuggestions, serverCounts } from '../support/suggestions';
 
 const TOKEN = 'sync-test-token';
@@ -253,11 +254,7 @@ describe('sync engine against the reference endpoint', () => {
   it('delivers every suggestion exactly once through lost answers and duplicated requests', async () => {
     const { db, engine } = setup();
     const ids = await queueSuggestions(db, 120);
-    let seed = 42;
-    const random = () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const random = seededRandom(42);
     proxy.setFaults(() => {
       const roll = random();
       if (roll < 0.3) return { kind: 'drop-response' };

@@ -12,6 +12,19 @@ export const CHROMIUM =
     (path): path is string => !!path && existsSync(path),
   ) ?? '/usr/bin/chromium';
 
+/** Flags for Debian's Chromium on this kind of machine: headless, no network of its own. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--lang=en-US',
+  '--remote-debugging-port=0',
+];
+
 export interface ExtensionBrowser {
   context: BrowserContext;
   extensionId: string;
@@ -38,15 +51,7 @@ export async function launchWithExtension(
     args: [
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--lang=en-US',
-      '--remote-debugging-port=0',
+      ...CHROMIUM_ARGS,
     ],
   });
   const currentWorker = async () =>
