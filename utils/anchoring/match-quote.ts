@@ -9,17 +9,26 @@ import search from 'approx-string-match';
 //   Levenshtein similarity (0..1) of the stored context to the text beside the candidate, pulled
 //   towards a neutral 0.5 when the stored context is short (at the document's edges). One side
 //   intact is enough; two unrelated sides (about 0.3 each for English) are not.
-// - quote: exact; or, near the hints (position, containing element), at most NEAR_ERRORS of
-//   its length in edits; or, anywhere in the text, at most WIDE_ERRORS.
+// - quote: exact; or fuzzy with at most errorBudget(contextScore) of its length in edits: 20%
+//   with one side intact, growing with the other side's agreement up to 30%.
+// - place: near the hints (position, containing element) the best context wins; far from every
+//   hint a fuzzy match is only taken where the quote matches best (strictly fewest edits of all
+//   the places it matches): there, context may confirm the quote, not overrule it.
 export const CONTEXT_MIN = 1;
-export const NEAR_ERRORS = 0.2;
-export const WIDE_ERRORS = 0.1;
+export const BASE_ERRORS = 0.2;
+export const MAX_ERRORS = 0.3;
+/** Extra edit rate per unit of context score above CONTEXT_MIN. */
+const ERRORS_PER_CONTEXT = 0.4;
 /** Shorter quotes are only matched exactly: a few edits turn them into other words. */
 export const MIN_FUZZY_LENGTH = 10;
-/** How far around the hints the near search looks, besides the quote's own length. */
+/** How far around the hints a match counts as near, besides the quote's own length. */
 export const NEAR_SLACK = 4096;
 /** Exact occurrences scored at most (nearest to the position hint first). */
 const MAX_CANDIDATES = 200;
+/** Pieces of the quote looked up exactly to find where it may be; a piece found more often
+ * than MAX_PIECE_HITS says nothing about where and is ignored. */
+const PIECES = 4;
+const MAX_PIECE_HITS = 4;
 
 export interface QuoteQuery {
   exact: string;
@@ -49,20 +58,22 @@ export function similarity(a: string, b: string): number {
   if (a === b) return 1;
   const longest = Math.max(a.length, b.length);
   if (longest === 0) return 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // One row, updated in place: `diagonal` keeps the previous row's value at j - 1.
+  const row = Uint16Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    let diagonal = row[0] as number;
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
+      const above = row[j] as number;
+      row[j] = Math.min(
+        above + 1,
+        (row[j - 1] as number) + 1,
+        diagonal + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1),
       );
+      diagonal = above;
     }
-    previous = current;
   }
-  return 1 - (previous[b.length] as number) / longest;
+  return 1 - (row[b.length] as number) / longest;
 }
 
 function sideScore(stored: string, actual: string): number {
@@ -76,17 +87,30 @@ export function contextScore(text: string, query: QuoteQuery, start: number, end
   return sideScore(query.prefix, before) + sideScore(query.suffix, after);
 }
 
-// Among candidates that pass the context rule, the best context wins; position breaks ties
+/** Share of a quote's length that may be edited, given its context score (-1: none). */
+export function errorBudget(score: number): number {
+  if (score < CONTEXT_MIN) return -1;
+  return Math.min(MAX_ERRORS, BASE_ERRORS + (score - CONTEXT_MIN) * ERRORS_PER_CONTEXT);
+}
+
+// Among candidates that pass the confidence rule, the best context wins; position breaks ties
 // (a duplicated paragraph with identical context is anchored where it was).
-function pickBest(text: string, query: QuoteQuery, candidates: QuoteMatch[]): QuoteMatch | null {
+function pickBest(
+  text: string,
+  query: QuoteQuery,
+  candidates: QuoteMatch[],
+  allowed: (candidate: QuoteMatch) => boolean = () => true,
+): QuoteMatch | null {
   let best: QuoteMatch | null = null;
   let bestScore = -1;
+  const length = query.exact.length;
   for (const candidate of candidates) {
     candidate.contextScore = contextScore(text, query, candidate.start, candidate.end);
-    if (candidate.contextScore < CONTEXT_MIN) continue;
+    if (candidate.errors > length * errorBudget(candidate.contextScore) || !allowed(candidate)) {
+      continue;
+    }
     const distance = query.position === undefined ? 0 : Math.abs(candidate.start - query.position);
-    const score =
-      candidate.contextScore - candidate.errors / query.exact.length - distance / (text.length + 1);
+    const score = candidate.contextScore - candidate.errors / length - distance / (text.length + 1);
     if (score > bestScore) {
       best = candidate;
       bestScore = score;
@@ -95,15 +119,47 @@ function pickBest(text: string, query: QuoteQuery, candidates: QuoteMatch[]): Qu
   return best;
 }
 
-function fuzzyIn(text: string, query: QuoteQuery, from: number, to: number, maxErrorRate: number) {
-  const maxErrors = Math.floor(query.exact.length * maxErrorRate);
-  const matches = search(text.slice(from, to), query.exact, maxErrors).map((match) => ({
-    start: match.start + from,
-    end: match.end + from,
-    errors: match.errors,
-    contextScore: 0,
-  }));
-  return pickBest(text, query, matches);
+// Where a fuzzy match may be, without scanning the whole text: a match with few edits usually
+// keeps some of the quote intact, so a few pieces spread over the quote are looked up exactly
+// and each hit gives a window wide enough for the edits. Pieces found too often say nothing
+// and are ignored; when all are, the whole text is one window. When no piece is found (edits
+// spread all over the quote), the windows around the hints are searched instead.
+function windows(
+  text: string,
+  exact: string,
+  maxErrors: number,
+  around: [number, number][],
+): [number, number][] {
+  const length = exact.length;
+  const size = Math.max(5, Math.min(10, Math.floor(length / PIECES)));
+  const count = Math.min(PIECES, Math.floor(length / size));
+  let spans: [number, number][] = [];
+  let informative = false;
+  for (let i = 0; i < count; i++) {
+    const offset = Math.round((i * (length - size)) / Math.max(1, count - 1));
+    const piece = exact.slice(offset, offset + size);
+    const hits: [number, number][] = [];
+    for (
+      let at = text.indexOf(piece);
+      at !== -1 && hits.length <= MAX_PIECE_HITS;
+      at = text.indexOf(piece, at + 1)
+    ) {
+      hits.push([at - offset - maxErrors, at - offset + length + maxErrors]);
+    }
+    if (hits.length > MAX_PIECE_HITS) continue;
+    informative = true;
+    spans.push(...hits);
+  }
+  if (!informative) return [[0, text.length]];
+  if (spans.length === 0) spans = around;
+  // Overlapping spans are merged, so no text is searched twice.
+  const found: [number, number][] = [];
+  for (const [from, to] of spans.sort((x, y) => x[0] - y[0])) {
+    const last = found.at(-1);
+    if (last && from < last[1]) last[1] = Math.min(text.length, Math.max(last[1], to));
+    else found.push([Math.max(0, from), Math.min(text.length, to)]);
+  }
+  return found;
 }
 
 export function matchQuote(
@@ -139,27 +195,51 @@ export function matchQuote(
   );
   if (exactMatch || exact.length < MIN_FUZZY_LENGTH) return exactMatch;
 
-  // 3. Fuzzy, first in windows around the hints, then (stricter) over the whole text.
+  // 3. Fuzzy: the fewest-edit matches in each window, judged by the confidence rule; windows
+  // near the hints first, the others only when those give nothing.
+  const maxErrors = Math.floor(exact.length * MAX_ERRORS);
   const slack = NEAR_SLACK + exact.length;
-  const windows: [number, number][] = [];
+  const hints: [number, number][] = [];
   const near = typeof query.near === 'function' ? query.near() : query.near;
-  if (near) windows.push([near[0] - slack, near[1] + slack]);
-  if (position !== undefined) windows.push([position - slack, position + exact.length + slack]);
-  // Overlapping windows are searched once; a window covering the whole text makes the wide
-  // search redundant (small pages).
-  windows.sort((a, b) => a[0] - b[0]);
-  let covered = 0;
-  for (let k = 0; k < windows.length; k++) {
-    const from = Math.max(0, (windows[k] as [number, number])[0], covered);
-    let to = Math.min(text.length, (windows[k] as [number, number])[1]);
-    while (k + 1 < windows.length && (windows[k + 1] as [number, number])[0] <= to) {
-      to = Math.min(text.length, Math.max(to, (windows[++k] as [number, number])[1]));
-    }
-    if (to <= from) continue;
-    const match = fuzzyIn(text, query, from, to, NEAR_ERRORS);
-    if (match) return match;
-    if (from === 0 && to === text.length) return null;
-    covered = to;
+  if (near) hints.push(near);
+  if (position !== undefined) hints.push([position, position]);
+  const isNear = (at: number) => hints.some(([from, to]) => at >= from - slack && at <= to + slack);
+  const nearWindows: [number, number][] = [];
+  const farWindows: [number, number][] = [];
+  const around = hints.map(([from, to]): [number, number] => [from - slack, to + slack]);
+  for (const window of windows(text, exact, maxErrors, around)) {
+    (isNear(window[0]) || isNear(window[1]) ? nearWindows : farWindows).push(window);
   }
-  return options.wide === false ? null : fuzzyIn(text, query, 0, text.length, WIDE_ERRORS);
+  const matches: QuoteMatch[] = [];
+  const searchIn = (list: [number, number][]) => {
+    for (const [from, to] of list) {
+      for (const match of search(text.slice(from, to), exact, maxErrors)) {
+        matches.push({
+          ...match,
+          start: match.start + from,
+          end: match.end + from,
+          contextScore: 0,
+        });
+      }
+    }
+  };
+  searchIn(nearWindows);
+  const nearMatch = pickBest(text, query, matches, (match) => isNear(match.start));
+  if (nearMatch || options.wide === false) return nearMatch;
+  searchIn(farWindows);
+  // How many separate places the quote matches with the fewest edits.
+  const fewest = Math.min(...matches.map((match) => match.errors));
+  let places = 0;
+  let lastEnd = -1;
+  for (const match of matches.sort((x, y) => x.start - y.start)) {
+    if (match.errors !== fewest) continue;
+    if (match.start >= lastEnd) places++;
+    lastEnd = match.end;
+  }
+  return pickBest(
+    text,
+    query,
+    matches,
+    (match) => isNear(match.start) || (match.errors === fewest && places === 1),
+  );
 }

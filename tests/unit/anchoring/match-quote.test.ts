@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BASE_ERRORS,
   CONTEXT_MIN,
   contextScore,
+  errorBudget,
+  MAX_ERRORS,
   MIN_FUZZY_LENGTH,
   matchQuote,
   NEAR_SLACK,
@@ -54,26 +57,51 @@ describe('confidence rule', () => {
     ).toBeNull();
   });
 
-  it('accepts up to 20% edits near the hints and not more', () => {
+  it('allows 20% edits with context score 1, more as the context agrees, at most 30%', () => {
     const position = 5000;
-    const make = (edits: number) =>
-      `${filler(position - PREFIX.length)}${PREFIX}${edit(EXACT, edits)}${SUFFIX}${filler(5000)}`;
-    expect(matchQuote(make(6), query(position), { wide: false })).toMatchObject({
-      start: position,
-      errors: 6,
-    });
-    expect(matchQuote(make(7), query(position), { wide: false })).toBeNull();
+    const make = (edits: number, suffix = SUFFIX) =>
+      `${filler(position - PREFIX.length)}${PREFIX}${edit(EXACT, edits)}${suffix}${filler(5000)}`;
+    // Prefix intact, suffix with nothing in common: context score about 1, budget about 20%.
+    const unrelated = ' '.padEnd(SUFFIX.length, '#');
+    const score = contextScore(make(0, unrelated), query(), position, position + EXACT.length);
+    expect(errorBudget(score)).toBeCloseTo(BASE_ERRORS, 1);
+    expect(matchQuote(make(6, unrelated), query(position))).toMatchObject({ errors: 6 });
+    expect(matchQuote(make(7, unrelated), query(position))).toBeNull();
+    // Both sides intact: budget 30% (9 of 31).
+    expect(errorBudget(2)).toBe(MAX_ERRORS);
+    expect(matchQuote(make(9), query(position))).toMatchObject({ start: position, errors: 9 });
+    expect(matchQuote(make(10), query(position))).toBeNull();
+    // Context below CONTEXT_MIN allows no edits at all.
+    expect(errorBudget(CONTEXT_MIN - 0.01)).toBeLessThan(0);
   });
 
-  it('allows only 10% edits far from every hint', () => {
+  it('far from every hint, takes a fuzzy match only where the quote matches best', () => {
     const far = 3 * NEAR_SLACK;
-    const make = (edits: number) => `${filler(far)}${PREFIX}${edit(EXACT, edits)}${SUFFIX}`;
     const at = far + PREFIX.length;
-    expect(matchQuote(make(3), query(0))).toMatchObject({ start: at, errors: 3 });
-    expect(matchQuote(make(4), query(0))).toBeNull();
-    expect(matchQuote(make(4), { ...query(0), near: [at - 10, at + 40] })).toMatchObject({
+    // One word changed: pieces of the quote stay intact and locate it anywhere.
+    const moved = `${filler(far)}${PREFIX}${EXACT.replace('signs', 'approves')}${SUFFIX}`;
+    expect(matchQuote(moved, query(0))).toMatchObject({ start: at });
+    expect(matchQuote(moved, query(0), { wide: false })).toBeNull();
+    // A closer copy of the quote elsewhere (1 edit, unrelated context) makes the far match
+    // ambiguous: context may confirm the quote's best place, not pick a worse one.
+    const twice = `${moved} Elsewhere, ${EXACT.replace('signs', 'sign')} for new hires.`;
+    expect(matchQuote(twice, query(0))).toBeNull();
+    // Near a hint, the context decides as usual.
+    expect(matchQuote(twice, { ...query(0), near: [at - 10, at + 40] })).toMatchObject({
       start: at,
     });
+  });
+
+  it('searches around the hints when edits leave no piece of the quote intact', () => {
+    const position = 3 * NEAR_SLACK;
+    const make = (at: number) =>
+      `${filler(at - PREFIX.length)}${PREFIX}${edit(EXACT, 5)}${SUFFIX}${filler(100)}`;
+    expect(matchQuote(make(position), query(position))).toMatchObject({
+      start: position,
+      errors: 5,
+    });
+    // Spread edits far from every hint: not found by pieces, not searched for: an orphan.
+    expect(matchQuote(make(position), query(0))).toBeNull();
   });
 
   it('only matches quotes shorter than MIN_FUZZY_LENGTH exactly', () => {
