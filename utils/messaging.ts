@@ -91,6 +91,8 @@ export const requestSchemas = {
   // Sync and settings: popup and options page.
   getSyncOverview: { from: 'extension', schema: v.object({}) },
   syncNow: { from: 'extension', schema: v.object({}) },
+  /** The popup opened: bring statuses back if the last look is more than a minute old. */
+  refreshStatuses: { from: 'extension', schema: v.object({}) },
   retrySuggestion: { from: 'extension', schema: v.object({ id: v.pipe(v.string(), v.uuid()) }) },
   getSettings: { from: 'extension', schema: v.object({}) },
   saveSettings: {
@@ -127,6 +129,7 @@ export const requestSchemas = {
 export type SyncRequestType =
   | 'getSyncOverview'
   | 'syncNow'
+  | 'refreshStatuses'
   | 'retrySuggestion'
   | 'getSettings'
   | 'saveSettings'
@@ -180,6 +183,7 @@ export interface ResponseData {
   listPageOrphans: { items: Suggestion[] };
   getSyncOverview: SyncOverview;
   syncNow: { pending: number };
+  refreshStatuses: { updated: number };
   retrySuggestion: { queued: boolean };
   getSettings: SettingsView;
   saveSettings: { endpointUrl: string };

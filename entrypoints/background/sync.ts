@@ -15,6 +15,8 @@ import type { Handlers } from './router';
 export const SYNC_ALARM = 'flywheel-sync';
 export const PULL_ALARM = 'flywheel-pull';
 const PULL_EVERY_MINUTES = 5;
+/** Opening the popup asks the endpoint again only if its last answer is older than this. */
+const STATUS_REFRESH_MS = 60_000;
 
 export async function loadSyncConfig(): Promise<SyncConfig | null> {
   const [settings, token, policy] = await Promise.all([
@@ -111,6 +113,11 @@ export function createSyncHandlers(
     async syncNow() {
       await engine.sendNow();
       return { pending: await countUnsent(db) };
+    },
+    async refreshStatuses() {
+      const { lastPullAt } = await syncStatusItem.getValue();
+      if (lastPullAt !== null && Date.now() - lastPullAt < STATUS_REFRESH_MS) return { updated: 0 };
+      return { updated: await engine.pullStatuses() };
     },
     async retrySuggestion({ id }) {
       return { queued: await engine.retry(id) };

@@ -92,6 +92,9 @@ function Popup() {
     });
     void show(firstPage);
     void firstOverview.then(setOverview, () => {});
+    // What became of them: statuses come back while the person looks (the list refreshes
+    // when the background reports a change).
+    void sendMessage('refreshStatuses', {}).catch(() => {});
   }, [show]);
 
   useEffect(() => {

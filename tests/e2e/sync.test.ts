@@ -130,19 +130,23 @@ describe('sending suggestions to the endpoint', () => {
     );
     expect(row?.document.creator?.name).toBe('Sam <b>Jansen</b>');
 
-    // A process owner plans it; the status comes back when the person syncs.
-    await server.database.query(
-      `UPDATE annotations SET status = 'planned', revision = revision + 1, modified_at = now() WHERE document->'body'->0->>'value' = $1`,
-      [text],
-    );
+    // A process owner plans it, then marks it done; each comes back when the person syncs.
+    const setStatus = (status: string) =>
+      server.database.query(
+        `UPDATE annotations SET status = $2, revision = revision + 1, modified_at = now() WHERE document->'body'->0->>'value' = $1`,
+        [text, status],
+      );
     const popup = await browser.context.newPage();
     await popup.goto(browser.extensionUrl('popup.html'));
-    await popup.getByRole('button', { name: 'Sync now' }).click();
-    await popup
-      .getByRole('listitem')
-      .filter({ hasText: text })
-      .filter({ hasText: 'Planned' })
-      .waitFor();
+    const item = popup.getByRole('listitem').filter({ hasText: text });
+    for (const [status, word] of [
+      ['planned', 'Planned'],
+      ['done', 'Done'],
+    ]) {
+      await setStatus(status as string);
+      await popup.getByRole('button', { name: 'Sync now' }).click();
+      await item.filter({ hasText: word as string }).waitFor();
+    }
     await popup.close();
     await page.close();
   });
