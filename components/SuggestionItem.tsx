@@ -1,4 +1,4 @@
-import { type MessageKey, t } from '@/utils/i18n';
+import { errorKeyText, type MessageKey, t } from '@/utils/i18n';
 import { siteOf } from '@/utils/pages';
 import { statusWord } from '@/utils/status-word';
 import type { Suggestion } from '@/utils/suggestion';
@@ -14,7 +14,7 @@ export interface Props {
 
 /** A reason is a locale key of ours, or the endpoint's own words (shown as text). */
 export function describeReason(reason: string): string {
-  return /^error[A-Z]\w*$/.test(reason) ? t(reason as MessageKey) : reason;
+  return errorKeyText(reason) ?? reason;
 }
 
 export function SuggestionItem({ suggestion, relativeTime, onOpen, onRetry }: Props) {

@@ -1,11 +1,18 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { OutboxOperation, Suggestion } from './suggestion';
+import type { OutboxOperation, Suggestion, SyncState } from './suggestion';
 
 export type * from './suggestion';
 
 export class FlywheelDatabase extends Dexie {
   suggestions!: EntityTable<Suggestion, 'id'>;
   outbox!: EntityTable<OutboxOperation, 'id'>;
+
+  /** The suggestions in one sync state, oldest change first (the compound index). */
+  inSyncState(state: SyncState) {
+    return this.suggestions
+      .where('[syncState+updatedAt]')
+      .between([state, Dexie.minKey], [state, Dexie.maxKey]);
+  }
 
   constructor(name = 'flywheel') {
     super(name);

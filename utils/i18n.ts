@@ -12,12 +12,24 @@ export function t(key: MessageKey, substitutions?: string | string[]): string {
   }
 }
 
+/** The words for one of our error keys (`errorTooLong`…), or null for any other text. */
+export function errorKeyText(message: string): string | null {
+  if (!/^error[A-Z]\w*$/.test(message)) return null;
+  const translated = t(message as MessageKey);
+  return translated !== message ? translated : null;
+}
+
 /** Turns an error from a request into words for a person, in their language. */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/^error[A-Z]\w*$/.test(message)) {
-    const translated = t(message as MessageKey);
-    if (translated !== message) return translated;
+  return errorKeyText(message) ?? t('errorUnknown', message);
+}
+
+/** Runs a request; if it fails, fails with words for a person instead of an error key. */
+export async function inWords<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw new Error(describeError(error));
   }
-  return t('errorUnknown', message);
 }

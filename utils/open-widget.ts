@@ -1,7 +1,8 @@
 import { browser } from 'wxt/browser';
 import type { PageCommand } from './messaging';
 
-const CONTENT_SCRIPT_FILE = '/content-scripts/content.js';
+/** The content script, as WXT builds it; also what the background registers for sites. */
+export const CONTENT_SCRIPT_FILE = '/content-scripts/content.js';
 
 /**
  * Opens the suggestion widget on a tab the person pointed Flywheel at (toolbar popup or

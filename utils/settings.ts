@@ -1,5 +1,8 @@
 // Every setting Flywheel keeps, in one place. The access token is read only by the background.
 import { storage } from 'wxt/utils/storage';
+import { INITIAL_SYNC_STATUS, type SyncStatus } from './sync/status';
+
+export type { SyncStatus } from './sync/status';
 
 export type AuthMode = 'token' | 'session';
 
@@ -28,15 +31,6 @@ export const accessTokenItem = storage.defineItem<string>('local:accessToken', {
 /** Sites (match patterns) the person added in the options page. */
 export const personSitesItem = storage.defineItem<string[]>('local:sites', { fallback: [] });
 
-export interface SyncStatus {
-  lastSyncAt: number | null;
-  /** `unauthorized`: the endpoint refused our credentials; sending waits for new ones. */
-  paused: 'unauthorized' | null;
-  offline: boolean;
-  lastError: string | null;
-  lastPullAt: number | null;
-}
-
 export const syncStatusItem = storage.defineItem<SyncStatus>('local:syncStatus', {
-  fallback: { lastSyncAt: null, paused: null, offline: false, lastError: null, lastPullAt: null },
+  fallback: INITIAL_SYNC_STATUS,
 });

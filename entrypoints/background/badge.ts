@@ -1,4 +1,3 @@
-import Dexie from 'dexie';
 import { browser } from 'wxt/browser';
 import type { FlywheelDatabase } from '@/utils/db';
 import type { SyncState } from '@/utils/suggestion';
@@ -7,14 +6,7 @@ import type { SyncState } from '@/utils/suggestion';
 export const UNSENT_STATES: readonly SyncState[] = ['queued', 'sending', 'failed', 'conflict'];
 
 export async function countUnsent(db: FlywheelDatabase): Promise<number> {
-  const counts = await Promise.all(
-    UNSENT_STATES.map((state) =>
-      db.suggestions
-        .where('[syncState+updatedAt]')
-        .between([state, Dexie.minKey], [state, Dexie.maxKey])
-        .count(),
-    ),
-  );
+  const counts = await Promise.all(UNSENT_STATES.map((state) => db.inSyncState(state).count()));
   return counts.reduce((sum, n) => sum + n, 0);
 }
 

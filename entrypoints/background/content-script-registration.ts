@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
 import type { SiteEntry } from '@/utils/messaging';
+import { CONTENT_SCRIPT_FILE } from '@/utils/open-widget';
 import { personSitesItem } from '@/utils/settings';
 import { checkSitePattern } from '@/utils/site-pattern';
 import { readPolicy } from './policy';
 
 export const CONTENT_SCRIPT_ID = 'flywheel-launcher';
-export const CONTENT_SCRIPT_FILE = 'content-scripts/content.js';
 
 /** Match patterns given at build time in FLYWHEEL_SITES. */
 export function buildTimeSites(): string[] {
@@ -54,7 +54,8 @@ export async function syncContentScriptRegistration(): Promise<string[]> {
   }
   const script = {
     id: CONTENT_SCRIPT_ID,
-    js: [CONTENT_SCRIPT_FILE],
+    // Registered scripts are named relative to the extension's root, without the leading slash.
+    js: [CONTENT_SCRIPT_FILE.slice(1)],
     matches: permitted,
     runAt: 'document_idle' as const,
     persistAcrossSessions: true,

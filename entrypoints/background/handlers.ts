@@ -2,11 +2,10 @@ import type { FlywheelDatabase } from '@/utils/db';
 import { t } from '@/utils/i18n';
 import type { EditorState, SiteRequestType, SyncRequestType } from '@/utils/messaging';
 import { PAGE_LABEL_KEYS, type PageLabelTemplates } from '@/utils/page-labels';
-import { normalizePageUrl } from '@/utils/pages';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/suggestion';
-import type { EditorSessions } from './editor-sessions';
-import { AnchoringReports, createPageSuggestionHandlers } from './page-suggestions';
-import type { Handlers, RequestContext } from './router';
+import { createPageSuggestionHandlers } from './page-suggestions';
+import { type Handlers, type RequestContext, RequestError, requireTab, senderPage } from './router';
+import { AnchoringReports, type EditorSessions } from './tab-store';
 
 export interface HandlerDeps {
   db: FlywheelDatabase;
@@ -15,18 +14,12 @@ export interface HandlerDeps {
   reports?: AnchoringReports;
   /** Called after anything that changes what the popup or the badge show. */
   onSuggestionsChanged: () => void;
+  /** Called after a suggestion went into the outbox. */
+  onQueued?: () => void;
   /** Asks the content script of a tab to take its editor frame down. */
   closeEditorInTab: (tabId: number) => Promise<void>;
   now?: () => number;
   newId?: () => string;
-}
-
-/** Errors carry a locale key as their message, so every context can show it translated. */
-export class RequestError extends Error {}
-
-function requireTab(context: RequestContext): number {
-  if (context.tabId === undefined) throw new RequestError('errorForbiddenSender');
-  return context.tabId;
 }
 
 async function latestDraftFor(db: FlywheelDatabase, pageUrl: string) {
@@ -57,9 +50,7 @@ export function createHandlers(
     }),
 
     async openEditor(data, context) {
-      const tabId = requireTab(context);
-      const pageUrl = normalizePageUrl(context.sender.url ?? context.sender.tab?.url);
-      if (!pageUrl) throw new RequestError('errorUnsupportedPage');
+      const { tabId, pageUrl } = senderPage(context);
       const draft = await latestDraftFor(db, pageUrl);
       const hasSelection = data.quote.trim() !== '' || data.selectors.length > 0;
       // A new selection re-targets the draft; opening with none keeps what it was about.
@@ -168,6 +159,7 @@ export function createHandlers(
       // The next time the widget opens on this page, it starts a new suggestion.
       await sessions.set(requireTab(context), { ...session, draftId: newId() });
       deps.onSuggestionsChanged();
+      deps.onQueued?.();
       return { id: data.draftId };
     },
 

@@ -5,16 +5,17 @@ import type { PageCommand } from '@/utils/messaging';
 import { openWidgetOnTab } from '@/utils/open-widget';
 import { normalizePageUrl } from '@/utils/pages';
 import { updateBadge } from './badge';
-import { EditorSessions } from './editor-sessions';
 import { createHandlers } from './handlers';
 import { createRouter, type Handlers } from './router';
 import { createSiteHandlers, setupSites } from './sites';
 import { createSyncHandlers, setupSync } from './sync';
+import { AnchoringReports, EditorSessions } from './tab-store';
 
 export default defineBackground({
   type: 'module',
   main() {
     const sessions = new EditorSessions();
+    const reports = new AnchoringReports();
     const refreshBadge = () => void updateBadge(db).catch(() => {});
 
     // Many changes in a burst (a sync run) make one refresh of the badge and open lists.
@@ -33,10 +34,9 @@ export default defineBackground({
     const coreHandlers = createHandlers({
       db,
       sessions,
-      onSuggestionsChanged: () => {
-        onSuggestionsChanged();
-        void sync.drain();
-      },
+      reports,
+      onSuggestionsChanged,
+      onQueued: () => void sync.drain(),
       async closeEditorInTab(tabId) {
         const command: PageCommand<'closeEditor'> = { command: 'closeEditor', data: {} };
         await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
@@ -51,7 +51,10 @@ export default defineBackground({
       createRouter(handlers, { id: browser.runtime.id, origin: browser.runtime.getURL('/') }),
     );
 
-    browser.tabs.onRemoved.addListener((tabId) => void sessions.delete(tabId));
+    browser.tabs.onRemoved.addListener((tabId) => {
+      void sessions.delete(tabId);
+      void reports.delete(tabId);
+    });
     setupSites();
     browser.commands.onCommand.addListener((command, tab) => {
       if (command === 'suggest-improvement' && tab?.id !== undefined && normalizePageUrl(tab.url)) {

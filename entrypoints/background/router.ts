@@ -8,11 +8,28 @@ import {
   requestSchemas,
   type SenderKind,
 } from '@/utils/messaging';
+import { normalizePageUrl } from '@/utils/pages';
 
 export interface RequestContext {
   sender: Browser.runtime.MessageSender;
   /** The tab the request came from (content script or framed editor). */
   tabId?: number;
+}
+
+/** Errors carry a locale key as their message, so every context can show it translated. */
+export class RequestError extends Error {}
+
+export function requireTab(context: RequestContext): number {
+  if (context.tabId === undefined) throw new RequestError('errorForbiddenSender');
+  return context.tabId;
+}
+
+/** The tab and page of a content script's request, from its trusted sender, never its data. */
+export function senderPage(context: RequestContext): { tabId: number; pageUrl: string } {
+  const tabId = requireTab(context);
+  const pageUrl = normalizePageUrl(context.sender.url ?? context.sender.tab?.url);
+  if (!pageUrl) throw new RequestError('errorUnsupportedPage');
+  return { tabId, pageUrl };
 }
 
 export type Handlers = {

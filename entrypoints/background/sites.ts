@@ -3,8 +3,7 @@ import type { SiteRequestType } from '@/utils/messaging';
 import { personSitesItem } from '@/utils/settings';
 import { checkSitePattern } from '@/utils/site-pattern';
 import { configuredSites, syncContentScriptRegistration } from './content-script-registration';
-import { RequestError } from './handlers';
-import type { Handlers } from './router';
+import { type Handlers, RequestError } from './router';
 
 /** Keeps the launcher registered as sites, permissions and the policy change. */
 export function setupSites(): void {

@@ -4,13 +4,17 @@ import type { FlywheelDatabase } from '@/utils/db';
 import { checkEndpointUrl } from '@/utils/endpoint-url';
 import type { ConnectionReport, SyncRequestType } from '@/utils/messaging';
 import { AnnotationCollectionSchema } from '@/utils/protocol/annotation';
-import { accessTokenItem, endpointSettingsItem, syncStatusItem } from '@/utils/settings';
+import {
+  accessTokenItem,
+  type EndpointSettings,
+  endpointSettingsItem,
+  syncStatusItem,
+} from '@/utils/settings';
 import { createSyncEngine, type SyncConfig, type SyncEngine } from '@/utils/sync/engine';
 import { exchange } from '@/utils/sync/http';
 import { countUnsent } from './badge';
-import { RequestError } from './handlers';
-import { readPolicy } from './policy';
-import type { Handlers } from './router';
+import { type Policy, readPolicy } from './policy';
+import { type Handlers, RequestError } from './router';
 
 export const SYNC_ALARM = 'flywheel-sync';
 export const PULL_ALARM = 'flywheel-pull';
@@ -18,15 +22,18 @@ const PULL_EVERY_MINUTES = 5;
 /** Opening the popup asks the endpoint again only if its last answer is older than this. */
 const STATUS_REFRESH_MS = 60_000;
 
+/** The endpoint in force: the policy's, else the person's, else the one built in. */
+function endpointInForce(policy: Policy, settings: EndpointSettings): string {
+  return policy.endpointUrl || settings.endpointUrl || import.meta.env.FLYWHEEL_ENDPOINT || '';
+}
+
 export async function loadSyncConfig(): Promise<SyncConfig | null> {
   const [settings, token, policy] = await Promise.all([
     endpointSettingsItem.getValue(),
     accessTokenItem.getValue(),
     readPolicy(),
   ]);
-  const check = checkEndpointUrl(
-    policy.endpointUrl || settings.endpointUrl || import.meta.env.FLYWHEEL_ENDPOINT || '',
-  );
+  const check = checkEndpointUrl(endpointInForce(policy, settings));
   if (!check.ok) return null;
   return {
     endpointUrl: check.url,
@@ -129,8 +136,7 @@ export function createSyncHandlers(
         readPolicy(),
       ]);
       return {
-        endpointUrl:
-          policy.endpointUrl || settings.endpointUrl || import.meta.env.FLYWHEEL_ENDPOINT || '',
+        endpointUrl: endpointInForce(policy, settings),
         authMode: settings.authMode,
         displayName: settings.displayName,
         hasToken: token !== '',

@@ -1,7 +1,6 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-
-/** Marks Flywheel's own elements, so anchoring and selection capture ignore them. */
-export const UI_ATTRIBUTE = 'data-flywheel-ui';
+// Marks Flywheel's own elements, so anchoring and selection capture ignore them.
+import { UI_HOST_ATTRIBUTE } from '@/utils/anchoring';
 
 export interface ProtectedHost {
   host: HTMLElement;
@@ -22,7 +21,7 @@ export function createProtectedHost(
   css: string,
 ): ProtectedHost {
   const host = document.createElement(tagName);
-  host.setAttribute(UI_ATTRIBUTE, '');
+  host.setAttribute(UI_HOST_ATTRIBUTE, '');
   const applyHostStyle = () => {
     for (const [property, value] of Object.entries(hostStyle)) {
       host.style.setProperty(property, value, 'important');
@@ -67,5 +66,5 @@ export function createProtectedHost(
 
 export function isInsideFlywheelUi(node: Node | null): boolean {
   const element = node instanceof Element ? node : (node?.parentElement ?? null);
-  return element?.closest(`[${UI_ATTRIBUTE}]`) != null;
+  return element?.closest(`[${UI_HOST_ATTRIBUTE}]`) != null;
 }

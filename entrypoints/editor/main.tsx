@@ -6,7 +6,7 @@ import { FatalError } from '@/components/FatalError';
 import { type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { SuggestionView } from '@/components/SuggestionView';
 import { createDraftSaver } from '@/utils/draft-saver';
-import { describeError } from '@/utils/i18n';
+import { describeError, inWords } from '@/utils/i18n';
 import { type EditorState, sendMessage } from '@/utils/messaging';
 import { statusWord } from '@/utils/status-word';
 
@@ -57,11 +57,7 @@ function EditorApp({ state }: { state: EditorState }) {
       onChange={(values) => saver.schedule(values)}
       onSubmit={async (values) => {
         await saver.flush();
-        try {
-          await sendMessage('submitSuggestion', { draftId: state.draftId, ...values });
-        } catch (error) {
-          throw new Error(describeError(error));
-        }
+        await inWords(() => sendMessage('submitSuggestion', { draftId: state.draftId, ...values }));
       }}
       onClose={() => void close()}
       onSuggestAnother={() => window.location.reload()}

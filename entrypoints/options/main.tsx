@@ -6,7 +6,7 @@ import { FatalError } from '@/components/FatalError';
 import { OptionsForm, type OptionsValues } from '@/components/OptionsForm';
 import { SitesSection } from '@/components/SitesSection';
 import { checkEndpointUrl, originPattern } from '@/utils/endpoint-url';
-import { describeError, t } from '@/utils/i18n';
+import { inWords, t } from '@/utils/i18n';
 import { type SettingsView, sendMessage } from '@/utils/messaging';
 
 async function save(values: OptionsValues, fromPolicy: boolean): Promise<string> {
@@ -17,19 +17,7 @@ async function save(values: OptionsValues, fromPolicy: boolean): Promise<string>
     const granted = await browser.permissions.request({ origins: [originPattern(check.url)] });
     if (!granted) throw new Error(t('errorPermissionDenied'));
   }
-  try {
-    return (await sendMessage('saveSettings', values)).endpointUrl;
-  } catch (error) {
-    throw new Error(describeError(error));
-  }
-}
-
-async function withMessage<T>(request: () => Promise<T>): Promise<T> {
-  try {
-    return await request();
-  } catch (error) {
-    throw new Error(describeError(error));
-  }
+  return (await inWords(() => sendMessage('saveSettings', values))).endpointUrl;
 }
 
 /** Asks the browser for a site first, while the click still counts as the person's gesture. */
@@ -50,26 +38,20 @@ async function start() {
         <OptionsForm
           initial={initial}
           onSave={(values) => save(values, initial.endpointFromPolicy)}
-          onTest={async (values) => {
-            try {
-              return await sendMessage('testConnection', values);
-            } catch (error) {
-              throw new Error(describeError(error));
-            }
-          }}
+          onTest={(values) => inWords(() => sendMessage('testConnection', values))}
         />
         <SitesSection
           sites={sites}
           onAdd={async (pattern) => {
             await allowSite(pattern);
-            return (await withMessage(() => sendMessage('addSite', { pattern }))).sites;
+            return (await inWords(() => sendMessage('addSite', { pattern }))).sites;
           }}
           onAllow={async (pattern) => {
             await allowSite(pattern);
-            return (await withMessage(() => sendMessage('getSites', {}))).sites;
+            return (await inWords(() => sendMessage('getSites', {}))).sites;
           }}
           onRemove={async (pattern) =>
-            (await withMessage(() => sendMessage('removeSite', { pattern }))).sites
+            (await inWords(() => sendMessage('removeSite', { pattern }))).sites
           }
         />
       </>,

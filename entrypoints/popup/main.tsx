@@ -11,7 +11,7 @@ import { type SyncOverview, sendMessage } from '@/utils/messaging';
 import { openWidgetOnTab } from '@/utils/open-widget';
 import { normalizePageUrl } from '@/utils/pages';
 import type { Suggestion } from '@/utils/suggestion';
-import { usePageOrphans } from './use-page-orphans';
+import { type ActivePage, usePageOrphans } from './use-page-orphans';
 
 const PAGE_SIZE = 50;
 /** The most one request may ask for (see listSuggestions in utils/messaging.ts). */
@@ -37,10 +37,13 @@ async function newestSuggestions(count: number) {
 const firstPage = newestSuggestions(PAGE_SIZE);
 const firstOverview = sendMessage('getSyncOverview', {});
 
-async function activeTab() {
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  return tab;
-}
+/** The web page the popup was opened over, if it is one: asked once, used by every part. */
+const activePage: Promise<ActivePage | null> = browser.tabs
+  .query({ active: true, currentWindow: true })
+  .then(([tab]) => {
+    const pageUrl = normalizePageUrl(tab?.url);
+    return tab?.id !== undefined && pageUrl ? { tabId: tab.id, pageUrl } : null;
+  });
 
 function Popup() {
   const [tabId, setTabId] = useState<number | null>(null);
@@ -48,7 +51,7 @@ function Popup() {
   const [total, setTotal] = useState(0);
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const orphans = usePageOrphans();
+  const orphans = usePageOrphans(activePage);
   const [overview, setOverview] = useState<SyncOverview | null>(null);
   const [syncing, setSyncing] = useState(false);
   const locale = browser.i18n.getUILanguage();
@@ -87,9 +90,7 @@ function Popup() {
   };
 
   useEffect(() => {
-    void activeTab().then((tab) => {
-      if (tab?.id !== undefined && normalizePageUrl(tab.url)) setTabId(tab.id);
-    });
+    void activePage.then((page) => page && setTabId(page.tabId));
     void show(firstPage);
     void firstOverview.then(setOverview, () => {});
     // What became of them: statuses come back while the person looks (the list refreshes

@@ -1,14 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { sendMessage } from '@/utils/messaging';
-import { normalizePageUrl } from '@/utils/pages';
 import type { Suggestion } from '@/utils/suggestion';
 
 /**
  * The active tab's suggestions that its content script could not find on the page; asked
  * again whenever the background says suggestions or their anchoring changed.
  */
-export function usePageOrphans(): Suggestion[] {
+export interface ActivePage {
+  tabId: number;
+  pageUrl: string;
+}
+
+export function usePageOrphans(activePage: Promise<ActivePage | null>): Suggestion[] {
   const [orphans, setOrphans] = useState<Suggestion[]>([]);
   useEffect(() => {
     let load = () => {};
@@ -17,18 +21,16 @@ export function usePageOrphans(): Suggestion[] {
       if (event === 'suggestionsChanged' || event === 'anchoringChanged') load();
       return undefined;
     };
-    void browser.tabs.query({ active: true, currentWindow: true }).then(([tab]) => {
-      const pageUrl = normalizePageUrl(tab?.url);
-      if (tab?.id === undefined || !pageUrl) return;
-      const tabId = tab.id;
+    void activePage.then((page) => {
+      if (!page) return;
       load = () =>
-        void sendMessage('listPageOrphans', { tabId, pageUrl })
+        void sendMessage('listPageOrphans', page)
           .then((response) => setOrphans(response.items))
           .catch(() => setOrphans([]));
       load();
     });
     browser.runtime.onMessage.addListener(onEvent);
     return () => browser.runtime.onMessage.removeListener(onEvent);
-  }, []);
+  }, [activePage]);
   return orphans;
 }

@@ -5,7 +5,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Window } from 'happy-dom';
 import { createAnchorer, type Selector } from '../../utils/anchoring';
+import { seededRandom } from '../support/seeded-random';
 import { baselineAnchor, CORPUS, judge, loadDocument } from '../unit/anchoring/corpus';
+import { WORDS } from './large-page';
 
 interface Spread {
   median: number;
@@ -23,23 +25,9 @@ function spread(values: number[]): Spread {
   };
 }
 
-// Seeded generator, so each run builds the same page and picks the same suggestions.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
-
-const WORDS =
-  'request approve manager invoice supplier budget form step finance review policy travel leave contract signature deadline team owner process portal record audit payment order centre cost amount week day submit check archive notify escalate'.split(
-    ' ',
-  );
-
 /** A wiki-like page: headings, numbered procedures, tables and notes, about `bytes` of text. */
 export function largePage(bytes = 1_000_000): Document {
-  const next = random(42);
+  const next = seededRandom(42);
   const sentence = () => {
     const length = 8 + Math.floor(next() * 14);
     const words = Array.from({ length }, () => WORDS[Math.floor(next() * WORDS.length)]);
@@ -71,7 +59,7 @@ export async function benchReanchor200(runs = 5) {
   const document = largePage();
   const describer = createAnchorer(document);
   const { text } = describer.index;
-  const next = random(7);
+  const next = seededRandom(7);
   const suggestions: Selector[][] = [];
   while (suggestions.length < 200) {
     const start = Math.floor(next() * (text.length - 200));

@@ -1,21 +1,15 @@
 // A large intranet page for the page-load benchmark: navigation, a procedure wiki with
 // headings and numbered steps, a request form, and big tables, well over 10,000 elements.
+import { seededRandom } from '../support/seeded-random';
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
-
-const WORDS =
+/** Words of intranet procedures, for generated pages. */
+export const WORDS =
   'request approve manager invoice supplier budget form step finance review policy travel leave contract signature deadline team owner process portal record audit payment order centre cost amount week day submit check archive notify escalate'.split(
     ' ',
   );
 
 export function largeIntranetPage(sections = 40): string {
-  const next = random(2026);
+  const next = seededRandom(2026);
   const word = () => WORDS[Math.floor(next() * WORDS.length)] as string;
   const words = (n: number) => Array.from({ length: n }, word).join(' ');
   const sentence = () => {

@@ -5,11 +5,11 @@ import 'fake-indexeddb/auto';
 import { openDatabase } from '../../server/database';
 import { type RunningServer, startServer } from '../../server/start-server';
 import { FlywheelDatabase } from '../../utils/db';
-import type { SyncStatus } from '../../utils/settings';
 import { toAnnotation } from '../../utils/sync/annotation';
 import { createSyncEngine } from '../../utils/sync/engine';
 import { exchange } from '../../utils/sync/http';
 import { startFaultProxy } from '../support/fault-proxy';
+import { memorySyncStatus } from '../support/memory-sync-status';
 import { seededRandom } from '../support/seeded-random';
 import { queueSuggestions, serverCounts } from '../support/suggestions';
 
@@ -27,22 +27,11 @@ async function withServer<T>(run: (server: RunningServer) => Promise<T>): Promis
 }
 
 function engineFor(db: FlywheelDatabase, endpointUrl: string, random = Math.random) {
-  let status: SyncStatus = {
-    lastSyncAt: null,
-    paused: null,
-    offline: false,
-    lastError: null,
-    lastPullAt: null,
-  };
+  const status = memorySyncStatus();
   return createSyncEngine({
     db,
     loadConfig: async () => ({ endpointUrl, authMode: 'token', token: '', displayName: '' }),
-    status: {
-      get: async () => status,
-      set: async (next) => {
-        status = next;
-      },
-    },
+    status,
     wakeAt: () => {},
     onChange: () => {},
     random,

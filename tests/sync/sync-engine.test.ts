@@ -3,9 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/database';
 import { type RunningServer, startServer } from '../../server/start-server';
 import { FlywheelDatabase } from '../../utils/db';
-import type { SyncStatus } from '../../utils/settings';
 import { createSyncEngine, MAX_GARBAGE_ATTEMPTS, type SyncDeps } from '../../utils/sync/engine';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
+import { memorySyncStatus } from '../support/memory-sync-status';
 import { seededRandom } from '../support/seeded-random';
 import { queueSuggestions, serverCounts } from '../support/suggestions';
 
@@ -27,13 +27,7 @@ beforeEach(() => proxy.setFaults(() => ({ kind: 'pass' })));
 
 function setup(overrides: Partial<SyncDeps> = {}) {
   const db = new FlywheelDatabase(`sync-${crypto.randomUUID()}`);
-  let status: SyncStatus = {
-    lastSyncAt: null,
-    paused: null,
-    offline: false,
-    lastError: null,
-    lastPullAt: null,
-  };
+  const status = memorySyncStatus();
   let token = TOKEN;
   const wakes: number[] = [];
   const engine = createSyncEngine({
@@ -44,12 +38,7 @@ function setup(overrides: Partial<SyncDeps> = {}) {
       token,
       displayName: 'Sam Jansen',
     }),
-    status: {
-      get: async () => status,
-      set: async (next) => {
-        status = next;
-      },
-    },
+    status,
     wakeAt: (time) => wakes.push(time),
     onChange: () => {},
     random: () => 0, // retries are due at once unless the endpoint says otherwise
@@ -59,7 +48,7 @@ function setup(overrides: Partial<SyncDeps> = {}) {
     db,
     engine,
     wakes,
-    status: () => status,
+    status: status.current,
     setToken: (next: string) => {
       token = next;
     },
@@ -136,16 +125,7 @@ describe('sync engine against the reference endpoint', () => {
         token: TOKEN,
         displayName: '',
       }),
-      status: {
-        get: async () => ({
-          lastSyncAt: null,
-          paused: null,
-          offline: false,
-          lastError: null,
-          lastPullAt: null,
-        }),
-        set: async () => {},
-      },
+      status: memorySyncStatus(),
       wakeAt: () => {},
       onChange: () => {},
       random: () => 0,

@@ -1,9 +1,8 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pickableAncestor } from '@/entrypoints/content/element-picker';
-import { UI_ATTRIBUTE } from '@/entrypoints/content/protected-host';
 import { captureElement } from '@/entrypoints/content/selection';
-import { anchor } from '@/utils/anchoring';
+import { anchor, UI_HOST_ATTRIBUTE } from '@/utils/anchoring';
 
 beforeEach(() => {
   document.body.innerHTML = `<main>
@@ -28,7 +27,7 @@ describe('picking an element to suggest on', () => {
 
   it("ignores Flywheel's own UI", () => {
     const host = document.createElement('p');
-    host.setAttribute(UI_ATTRIBUTE, '');
+    host.setAttribute(UI_HOST_ATTRIBUTE, '');
     document.body.append(host);
     expect(pickableAncestor(host)).toBeNull();
   });

@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
 import { countUnsent } from '@/entrypoints/background/badge';
-import { EditorSessions } from '@/entrypoints/background/editor-sessions';
 import { createHandlers } from '@/entrypoints/background/handlers';
 import { classifySender, createRouter } from '@/entrypoints/background/router';
+import { EditorSessions } from '@/entrypoints/background/tab-store';
 import { FlywheelDatabase } from '@/utils/db';
 import { MAX_SUGGESTION_LENGTH } from '@/utils/suggestion';
 

@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
-import { EditorSessions } from '@/entrypoints/background/editor-sessions';
 import { createHandlers } from '@/entrypoints/background/handlers';
-import { AnchoringReports } from '@/entrypoints/background/page-suggestions';
 import { createRouter } from '@/entrypoints/background/router';
+import { AnchoringReports, EditorSessions } from '@/entrypoints/background/tab-store';
 import { FlywheelDatabase } from '@/utils/db';
 import type { Suggestion } from '@/utils/suggestion';
 

@@ -1,5 +1,4 @@
 // The one sender: drains the persisted outbox to the endpoint and brings statuses back.
-import Dexie from 'dexie';
 import * as v from 'valibot';
 import type { FlywheelDatabase } from '../db';
 import {
@@ -7,11 +6,11 @@ import {
   AnnotationPageSchema,
   StoredSuggestionSchema,
 } from '../protocol/annotation';
-import type { SyncStatus } from '../settings';
 import type { OutboxOperation, Suggestion } from '../suggestion';
 import { remoteFields, remoteKey, toAnnotation } from './annotation';
 import { backoffDelay } from './backoff';
 import { type Credentials, exchange, type Outcome } from './http';
+import type { SyncStatus } from './status';
 
 export interface SyncConfig extends Credentials {
   endpointUrl: string;
@@ -59,10 +58,7 @@ export function createSyncEngine(deps: SyncDeps) {
 
   /** Rows left `sending` by a worker that was stopped mid-request go back to the queue. */
   async function recover(): Promise<number> {
-    return db.suggestions
-      .where('[syncState+updatedAt]')
-      .between(['sending', Dexie.minKey], ['sending', Dexie.maxKey])
-      .modify({ syncState: 'queued' });
+    return db.inSyncState('sending').modify({ syncState: 'queued' });
   }
 
   /** What one answer means for the outbox row and the suggestion. */
@@ -285,10 +281,7 @@ export function createSyncEngine(deps: SyncDeps) {
   async function pullStatuses(): Promise<number> {
     const config = await deps.loadConfig();
     if (!config || (await deps.status.get()).paused) return 0;
-    const synced = await db.suggestions
-      .where('[syncState+updatedAt]')
-      .between(['synced', Dexie.minKey], ['synced', Dexie.maxKey])
-      .toArray();
+    const synced = await db.inSyncState('synced').toArray();
     const byRemoteId = new Map(
       synced.filter((s) => s.remoteId).map((s) => [s.remoteId as string, s]),
     );
