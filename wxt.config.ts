@@ -57,14 +57,14 @@ export default defineConfig({
     },
   },
   hooks: {
-    // Pages get the browser's own API, not webextension-polyfill (see utils/native-browser.ts).
+    // Pages get the browser's own API, not webextension-polyfill (see entrypoints/content/native-browser.ts).
     'vite:build:extendConfig': (entrypoints, config) => {
       if (!entrypoints.every((entrypoint) => entrypoint.type === 'content-script')) return;
       const aliases = config.resolve?.alias ?? [];
       config.resolve = {
         ...config.resolve,
         alias: [
-          { find: /^wxt\/browser$/, replacement: resolve('utils/native-browser.ts') },
+          { find: /^wxt\/browser$/, replacement: resolve('entrypoints/content/native-browser.ts') },
           ...(Array.isArray(aliases)
             ? aliases
             : Object.entries(aliases).map(([find, replacement]) => ({ find, replacement }))),

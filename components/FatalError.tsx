@@ -1,4 +1,4 @@
-import { describeError } from '@/utils/i18n';
+import { describeError } from '@/utils/shared/i18n';
 
 export interface Props {
   error: unknown;

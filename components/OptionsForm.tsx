@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { checkEndpointUrl } from '@/utils/endpoint-url';
-import { type MessageKey, t } from '@/utils/i18n';
-import type { ConnectionReport, SettingsView } from '@/utils/messaging';
-import type { AuthMode } from '@/utils/settings';
+import { checkEndpointUrl } from '@/utils/shared/endpoint-url';
+import { type MessageKey, t } from '@/utils/shared/i18n';
+import type { ConnectionReport, SettingsView } from '@/utils/shared/messaging';
+import type { AuthMode } from '@/utils/shared/sync-status';
 
 export interface OptionsValues {
   endpointUrl: string;

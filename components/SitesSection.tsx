@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { type MessageKey, t } from '@/utils/i18n';
-import type { SiteEntry } from '@/utils/messaging';
-import { checkSitePattern } from '@/utils/site-pattern';
+import { type MessageKey, t } from '@/utils/shared/i18n';
+import type { SiteEntry } from '@/utils/shared/messaging';
+import { checkSitePattern } from '@/utils/shared/site-pattern';
 
 export interface Props {
   sites: SiteEntry[];

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type MessageKey, t } from '@/utils/i18n';
-import { CATEGORIES, type Category, MAX_SUGGESTION_LENGTH } from '@/utils/suggestion';
+import { type MessageKey, t } from '@/utils/shared/i18n';
+import { CATEGORIES, type Category, MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion';
 
 export interface EditorValues {
   text: string;

@@ -1,7 +1,7 @@
-import { errorKeyText, type MessageKey, t } from '@/utils/i18n';
-import { siteOf } from '@/utils/pages';
-import { statusWord } from '@/utils/status-word';
-import type { Suggestion } from '@/utils/suggestion';
+import { errorKeyText, type MessageKey, t } from '@/utils/shared/i18n';
+import { siteOf } from '@/utils/shared/pages';
+import { statusWord } from '@/utils/shared/status-word';
+import type { Suggestion } from '@/utils/shared/suggestion';
 
 export interface Props {
   suggestion: Suggestion;

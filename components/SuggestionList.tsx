@@ -1,5 +1,5 @@
-import { t } from '@/utils/i18n';
-import type { Suggestion } from '@/utils/suggestion';
+import { t } from '@/utils/shared/i18n';
+import type { Suggestion } from '@/utils/shared/suggestion';
 import { SuggestionItem } from './SuggestionItem';
 
 export interface Props {

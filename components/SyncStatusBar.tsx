@@ -1,5 +1,5 @@
-import { t } from '@/utils/i18n';
-import type { SyncOverview } from '@/utils/messaging';
+import { t } from '@/utils/shared/i18n';
+import type { SyncOverview } from '@/utils/shared/messaging';
 
 export interface Props {
   overview: SyncOverview;

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
-import type { FlywheelDatabase } from '@/utils/db';
-import type { SyncState } from '@/utils/suggestion';
+import type { FlywheelDatabase } from '@/utils/background/db';
+import type { SyncState } from '@/utils/shared/suggestion';
 
 /** Suggestions submitted but not yet at the endpoint, as the toolbar badge counts them. */
 export const UNSENT_STATES: readonly SyncState[] = ['queued', 'sending', 'failed', 'conflict'];

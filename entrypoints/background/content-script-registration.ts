@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
-import type { SiteEntry } from '@/utils/messaging';
-import { CONTENT_SCRIPT_FILE } from '@/utils/open-widget';
-import { personSitesItem } from '@/utils/settings';
-import { checkSitePattern } from '@/utils/site-pattern';
+import { personSitesItem } from '@/utils/background/settings';
+import type { SiteEntry } from '@/utils/shared/messaging';
+import { CONTENT_SCRIPT_FILE } from '@/utils/shared/open-widget';
+import { checkSitePattern } from '@/utils/shared/site-pattern';
 import { readPolicy } from './policy';
 
 export const CONTENT_SCRIPT_ID = 'flywheel-launcher';

@@ -1,8 +1,8 @@
-import type { FlywheelDatabase } from '@/utils/db';
-import { t } from '@/utils/i18n';
-import type { EditorState, SiteRequestType, SyncRequestType } from '@/utils/messaging';
-import { PAGE_LABEL_KEYS, type PageLabelTemplates } from '@/utils/page-labels';
-import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/suggestion';
+import type { FlywheelDatabase } from '@/utils/background/db';
+import { t } from '@/utils/shared/i18n';
+import type { EditorState, SiteRequestType, SyncRequestType } from '@/utils/shared/messaging';
+import { PAGE_LABEL_KEYS, type PageLabelTemplates } from '@/utils/shared/page-labels';
+import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/shared/suggestion';
 import { createPageSuggestionHandlers } from './page-suggestions';
 import { type Handlers, type RequestContext, RequestError, requireTab, senderPage } from './router';
 import { AnchoringReports, type EditorSessions } from './tab-store';

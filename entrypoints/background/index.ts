@@ -1,9 +1,9 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { db } from '@/utils/db';
-import type { PageCommand } from '@/utils/messaging';
-import { openWidgetOnTab } from '@/utils/open-widget';
-import { normalizePageUrl } from '@/utils/pages';
+import { db } from '@/utils/background/db';
+import type { PageCommand } from '@/utils/shared/messaging';
+import { openWidgetOnTab } from '@/utils/shared/open-widget';
+import { normalizePageUrl } from '@/utils/shared/pages';
 import { updateBadge } from './badge';
 import { createHandlers } from './handlers';
 import { createRouter, type Handlers } from './router';

@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
-import type { FlywheelDatabase } from '@/utils/db';
-import type { PageSuggestion, PageSuggestionRequestType } from '@/utils/messaging';
-import { normalizePageUrl } from '@/utils/pages';
-import { MAX_PAGE_SUGGESTIONS, type Suggestion } from '@/utils/suggestion';
+import type { FlywheelDatabase } from '@/utils/background/db';
+import type { PageSuggestion, PageSuggestionRequestType } from '@/utils/shared/messaging';
+import { normalizePageUrl } from '@/utils/shared/pages';
+import { MAX_PAGE_SUGGESTIONS, type Suggestion } from '@/utils/shared/suggestion';
 import { type Handlers, RequestError, senderPage } from './router';
 import type { AnchoringReports, EditorSessions } from './tab-store';
 

@@ -7,8 +7,8 @@ import {
   type ResponseData,
   requestSchemas,
   type SenderKind,
-} from '@/utils/messaging';
-import { normalizePageUrl } from '@/utils/pages';
+} from '@/utils/shared/messaging';
+import { normalizePageUrl } from '@/utils/shared/pages';
 
 export interface RequestContext {
   sender: Browser.runtime.MessageSender;

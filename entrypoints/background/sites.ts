@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
-import type { SiteRequestType } from '@/utils/messaging';
-import { personSitesItem } from '@/utils/settings';
-import { checkSitePattern } from '@/utils/site-pattern';
+import { personSitesItem } from '@/utils/background/settings';
+import type { SiteRequestType } from '@/utils/shared/messaging';
+import { checkSitePattern } from '@/utils/shared/site-pattern';
 import { configuredSites, syncContentScriptRegistration } from './content-script-registration';
 import { type Handlers, RequestError } from './router';
 

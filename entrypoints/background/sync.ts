@@ -1,17 +1,17 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
-import type { FlywheelDatabase } from '@/utils/db';
-import { checkEndpointUrl } from '@/utils/endpoint-url';
-import type { ConnectionReport, SyncRequestType } from '@/utils/messaging';
-import { AnnotationCollectionSchema } from '@/utils/protocol/annotation';
+import type { FlywheelDatabase } from '@/utils/background/db';
 import {
   accessTokenItem,
   type EndpointSettings,
   endpointSettingsItem,
   syncStatusItem,
-} from '@/utils/settings';
-import { createSyncEngine, type SyncConfig, type SyncEngine } from '@/utils/sync/engine';
-import { exchange } from '@/utils/sync/http';
+} from '@/utils/background/settings';
+import { createSyncEngine, type SyncConfig, type SyncEngine } from '@/utils/background/sync/engine';
+import { exchange } from '@/utils/background/sync/http';
+import { AnnotationCollectionSchema } from '@/utils/protocol/annotation';
+import { checkEndpointUrl } from '@/utils/shared/endpoint-url';
+import type { ConnectionReport, SyncRequestType } from '@/utils/shared/messaging';
 import { countUnsent } from './badge';
 import { type Policy, readPolicy } from './policy';
 import { type Handlers, RequestError } from './router';

@@ -1,7 +1,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { anchorAll } from '@/utils/anchoring';
-import { type PageSuggestion, sendMessage } from '@/utils/messaging';
-import { statusWord } from '@/utils/status-word';
+import { type PageSuggestion, sendMessage } from '@/utils/shared/messaging';
+import { statusWord } from '@/utils/shared/status-word';
 import type { Overlay } from './overlay';
 import { isInsideFlywheelUi } from './protected-host';
 

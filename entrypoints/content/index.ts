@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { isPageCommand, sendMessage } from '@/utils/messaging';
+import { isPageCommand, sendMessage } from '@/utils/shared/messaging';
 import { createEditorFrame } from './editor-frame';
 import { pickElement } from './element-picker';
 import { startHighlights } from './highlights';
@@ -74,7 +74,7 @@ export default defineContentScript({
         });
     }
 
-    // Answered with sendResponse: the browser's own API (see utils/native-browser.ts) does not
+    // Answered with sendResponse: the browser's own API (see entrypoints/content/native-browser.ts) does not
     // take a Promise from a listener.
     const onCommand = (
       message: unknown,

@@ -1,6 +1,10 @@
-import { t } from '@/utils/i18n';
-import { sendMessage } from '@/utils/messaging';
-import { fillTemplate, type PageLabelKey, type PageLabelTemplates } from '@/utils/page-labels';
+import { t } from '@/utils/shared/i18n';
+import { sendMessage } from '@/utils/shared/messaging';
+import {
+  fillTemplate,
+  type PageLabelKey,
+  type PageLabelTemplates,
+} from '@/utils/shared/page-labels';
 
 let templates: PageLabelTemplates | null = null;
 

@@ -1,6 +1,6 @@
 import { describe, describeElement } from '@/utils/anchoring';
 import type { Selector } from '@/utils/anchoring/types';
-import { MAX_QUOTE_LENGTH } from '@/utils/suggestion';
+import { MAX_QUOTE_LENGTH } from '@/utils/shared/suggestion';
 import { isInsideFlywheelUi } from './protected-host';
 
 export interface CapturedTarget {

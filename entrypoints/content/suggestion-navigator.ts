@@ -1,4 +1,4 @@
-import { statusWord } from '@/utils/status-word';
+import { statusWord } from '@/utils/shared/status-word';
 import type { PageHighlights } from './highlights';
 import { label } from './labels';
 

@@ -5,10 +5,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { FatalError } from '@/components/FatalError';
 import { type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { SuggestionView } from '@/components/SuggestionView';
-import { createDraftSaver } from '@/utils/draft-saver';
-import { describeError, inWords } from '@/utils/i18n';
-import { type EditorState, sendMessage } from '@/utils/messaging';
-import { statusWord } from '@/utils/status-word';
+import { describeError, inWords } from '@/utils/shared/i18n';
+import { type EditorState, sendMessage } from '@/utils/shared/messaging';
+import { statusWord } from '@/utils/shared/status-word';
+import { createDraftSaver } from '@/utils/ui/draft-saver';
 
 function EditorApp({ state }: { state: EditorState }) {
   const [saveStatus, setSaveStatus] = useState<'idle' | 'saved' | { error: string }>('idle');

@@ -5,9 +5,9 @@ import { browser } from 'wxt/browser';
 import { FatalError } from '@/components/FatalError';
 import { OptionsForm, type OptionsValues } from '@/components/OptionsForm';
 import { SitesSection } from '@/components/SitesSection';
-import { checkEndpointUrl, originPattern } from '@/utils/endpoint-url';
-import { inWords, t } from '@/utils/i18n';
-import { type SettingsView, sendMessage } from '@/utils/messaging';
+import { checkEndpointUrl, originPattern } from '@/utils/shared/endpoint-url';
+import { inWords, t } from '@/utils/shared/i18n';
+import { type SettingsView, sendMessage } from '@/utils/shared/messaging';
 
 async function save(values: OptionsValues, fromPolicy: boolean): Promise<string> {
   const check = values.endpointUrl.trim() === '' ? null : checkEndpointUrl(values.endpointUrl);

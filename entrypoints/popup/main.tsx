@@ -6,15 +6,15 @@ import { browser } from 'wxt/browser';
 import { PageSuggestions } from '@/components/PageSuggestions';
 import { relativeTime, SuggestionList } from '@/components/SuggestionList';
 import { SyncStatusBar } from '@/components/SyncStatusBar';
-import { describeError, t } from '@/utils/i18n';
-import { type SyncOverview, sendMessage } from '@/utils/messaging';
-import { openWidgetOnTab } from '@/utils/open-widget';
-import { normalizePageUrl } from '@/utils/pages';
-import type { Suggestion } from '@/utils/suggestion';
+import { describeError, t } from '@/utils/shared/i18n';
+import { type SyncOverview, sendMessage } from '@/utils/shared/messaging';
+import { openWidgetOnTab } from '@/utils/shared/open-widget';
+import { normalizePageUrl } from '@/utils/shared/pages';
+import type { Suggestion } from '@/utils/shared/suggestion';
 import { type ActivePage, usePageOrphans } from './use-page-orphans';
 
 const PAGE_SIZE = 50;
-/** The most one request may ask for (see listSuggestions in utils/messaging.ts). */
+/** The most one request may ask for (see listSuggestions in utils/shared/messaging.ts). */
 const MAX_PER_REQUEST = 500;
 
 /** The newest `count` suggestions, in requests of at most MAX_PER_REQUEST. */

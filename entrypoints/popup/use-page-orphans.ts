@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { sendMessage } from '@/utils/messaging';
-import type { Suggestion } from '@/utils/suggestion';
+import { sendMessage } from '@/utils/shared/messaging';
+import type { Suggestion } from '@/utils/shared/suggestion';
 
 /**
  * The active tab's suggestions that its content script could not find on the page; asked

@@ -4,10 +4,10 @@
 import 'fake-indexeddb/auto';
 import { openDatabase } from '../../server/database';
 import { type RunningServer, startServer } from '../../server/start-server';
-import { FlywheelDatabase } from '../../utils/db';
-import { toAnnotation } from '../../utils/sync/annotation';
-import { createSyncEngine } from '../../utils/sync/engine';
-import { exchange } from '../../utils/sync/http';
+import { FlywheelDatabase } from '../../utils/background/db';
+import { toAnnotation } from '../../utils/background/sync/annotation';
+import { createSyncEngine } from '../../utils/background/sync/engine';
+import { exchange } from '../../utils/background/sync/http';
 import { startFaultProxy } from '../support/fault-proxy';
 import { memorySyncStatus } from '../support/memory-sync-status';
 import { seededRandom } from '../support/seeded-random';

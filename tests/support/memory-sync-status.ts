@@ -1,4 +1,4 @@
-import { INITIAL_SYNC_STATUS, type SyncStatus } from '../../utils/sync/status';
+import { INITIAL_SYNC_STATUS, type SyncStatus } from '../../utils/shared/sync-status';
 
 /** The sync engine's status store, in memory: what the extension keeps in storage.local. */
 export function memorySyncStatus() {

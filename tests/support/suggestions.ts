@@ -1,6 +1,6 @@
 import type { RunningServer } from '../../server/start-server';
-import type { FlywheelDatabase } from '../../utils/db';
-import type { Suggestion } from '../../utils/suggestion';
+import type { FlywheelDatabase } from '../../utils/background/db';
+import type { Suggestion } from '../../utils/shared/suggestion';
 
 /** Puts suggestions in the outbox as Submit does: the row and its operation together. */
 export async function queueSuggestions(

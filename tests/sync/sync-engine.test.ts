@@ -2,8 +2,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/database';
 import { type RunningServer, startServer } from '../../server/start-server';
-import { FlywheelDatabase } from '../../utils/db';
-import { createSyncEngine, MAX_GARBAGE_ATTEMPTS, type SyncDeps } from '../../utils/sync/engine';
+import { FlywheelDatabase } from '../../utils/background/db';
+import {
+  createSyncEngine,
+  MAX_GARBAGE_ATTEMPTS,
+  type SyncDeps,
+} from '../../utils/background/sync/engine';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { memorySyncStatus } from '../support/memory-sync-status';
 import { seededRandom } from '../support/seeded-random';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDraftSaver } from '@/utils/draft-saver';
+import { createDraftSaver } from '@/utils/ui/draft-saver';
 
 describe('draft saver', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -1,10 +1,10 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { checkEndpointUrl, originPattern } from '@/utils/endpoint-url';
+import { toAnnotation } from '@/utils/background/sync/annotation';
+import { backoffDelay, parseRetryAfter } from '@/utils/background/sync/backoff';
 import { IncomingSuggestionSchema } from '@/utils/protocol/annotation';
-import type { Suggestion } from '@/utils/suggestion';
-import { toAnnotation } from '@/utils/sync/annotation';
-import { backoffDelay, parseRetryAfter } from '@/utils/sync/backoff';
+import { checkEndpointUrl, originPattern } from '@/utils/shared/endpoint-url';
+import type { Suggestion } from '@/utils/shared/suggestion';
 
 describe('endpoint URL check', () => {
   it('accepts https anywhere and http only on this machine, as a container URL', () => {

@@ -5,8 +5,8 @@ import { countUnsent } from '@/entrypoints/background/badge';
 import { createHandlers } from '@/entrypoints/background/handlers';
 import { classifySender, createRouter } from '@/entrypoints/background/router';
 import { EditorSessions } from '@/entrypoints/background/tab-store';
-import { FlywheelDatabase } from '@/utils/db';
-import { MAX_SUGGESTION_LENGTH } from '@/utils/suggestion';
+import { FlywheelDatabase } from '@/utils/background/db';
+import { MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion';
 
 const self = { id: 'flywheel-id', origin: 'chrome-extension://flywheel-id/' };
 const PAGE = 'http://127.0.0.1:8080/process/purchase-order.html';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillTemplate } from '@/utils/page-labels';
+import { fillTemplate } from '@/utils/shared/page-labels';
 
 describe('page label templates', () => {
   it('fills positional placeholders and leaves the rest of the text alone', () => {

@@ -4,8 +4,8 @@ import { fakeBrowser } from 'wxt/testing';
 import { createHandlers } from '@/entrypoints/background/handlers';
 import { createRouter } from '@/entrypoints/background/router';
 import { AnchoringReports, EditorSessions } from '@/entrypoints/background/tab-store';
-import { FlywheelDatabase } from '@/utils/db';
-import type { Suggestion } from '@/utils/suggestion';
+import { FlywheelDatabase } from '@/utils/background/db';
+import type { Suggestion } from '@/utils/shared/suggestion';
 
 const self = { id: 'flywheel-id', origin: 'chrome-extension://flywheel-id/' };
 const PAGE = 'http://127.0.0.1:8080/process/purchase-order.html';

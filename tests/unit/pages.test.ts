@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizePageUrl, siteOf } from '@/utils/pages';
+import { normalizePageUrl, siteOf } from '@/utils/shared/pages';
 
 describe('page identity', () => {
   it('drops a fragment that only scrolls, keeps the query', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSitePattern } from '@/utils/site-pattern';
+import { checkSitePattern } from '@/utils/shared/site-pattern';
 
 describe('site patterns', () => {
   it('turns a page address or a pattern into the pattern of the whole site', () => {

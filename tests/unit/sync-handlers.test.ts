@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { createSyncHandlers } from '@/entrypoints/background/sync';
-import { FlywheelDatabase } from '@/utils/db';
-import { syncStatusItem } from '@/utils/settings';
-import type { SyncEngine } from '@/utils/sync/engine';
+import { FlywheelDatabase } from '@/utils/background/db';
+import { syncStatusItem } from '@/utils/background/settings';
+import type { SyncEngine } from '@/utils/background/sync/engine';
 
 function fakeEngine() {
   return {

@@ -9,7 +9,6 @@
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import type { PageLabelTemplates } from './page-labels';
-import type { AuthMode, SyncStatus } from './settings';
 import {
   CATEGORIES,
   MAX_DRAFT_LENGTH,
@@ -18,6 +17,7 @@ import {
   MAX_TITLE_LENGTH,
   type Suggestion,
 } from './suggestion';
+import type { AuthMode, SyncStatus } from './sync-status';
 
 const selectorSchema = v.variant('type', [
   v.object({

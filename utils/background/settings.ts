@@ -1,10 +1,8 @@
 // Every setting Flywheel keeps, in one place. The access token is read only by the background.
 import { storage } from 'wxt/utils/storage';
-import { INITIAL_SYNC_STATUS, type SyncStatus } from './sync/status';
+import { type AuthMode, INITIAL_SYNC_STATUS, type SyncStatus } from '../shared/sync-status';
 
-export type { SyncStatus } from './sync/status';
-
-export type AuthMode = 'token' | 'session';
+export type { AuthMode, SyncStatus } from '../shared/sync-status';
 
 export interface EndpointSettings {
   /** The annotation container, ending in `/`; empty: Flywheel works on this device only. */

@@ -1,6 +1,6 @@
 // One HTTP exchange with the endpoint, and what it means for the outbox.
 import * as v from 'valibot';
-import { ANNOTATION_MEDIA_TYPE, ProblemSchema } from '../protocol/annotation';
+import { ANNOTATION_MEDIA_TYPE, ProblemSchema } from '../../protocol/annotation';
 import { parseRetryAfter } from './backoff';
 
 /** A service worker is stopped 30 s into a task: give up on a request well before. */

@@ -1,6 +1,9 @@
 // Where sending stands overall. Plain data, no storage here: the engine runs in tests and
 // benchmarks outside an extension too.
 
+/** `token`: a bearer token; `session`: the browser's intranet sign-in (cookies). */
+export type AuthMode = 'token' | 'session';
+
 export interface SyncStatus {
   lastSyncAt: number | null;
   /** `unauthorized`: the endpoint refused our credentials; sending waits for new ones. */

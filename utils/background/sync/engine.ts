@@ -1,16 +1,16 @@
 // The one sender: drains the persisted outbox to the endpoint and brings statuses back.
 import * as v from 'valibot';
-import type { FlywheelDatabase } from '../db';
 import {
   AnnotationCollectionSchema,
   AnnotationPageSchema,
   StoredSuggestionSchema,
-} from '../protocol/annotation';
-import type { OutboxOperation, Suggestion } from '../suggestion';
+} from '../../protocol/annotation';
+import type { OutboxOperation, Suggestion } from '../../shared/suggestion';
+import type { SyncStatus } from '../../shared/sync-status';
+import type { FlywheelDatabase } from '../db';
 import { remoteFields, remoteKey, toAnnotation } from './annotation';
 import { backoffDelay } from './backoff';
 import { type Credentials, exchange, type Outcome } from './http';
-import type { SyncStatus } from './status';
 
 export interface SyncConfig extends Credentials {
   endpointUrl: string;

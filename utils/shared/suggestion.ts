@@ -1,6 +1,6 @@
 // The suggestion model shared by every context. No storage code here: the content script
 // imports these names and must not pull in the database.
-import type { Selector } from './anchoring/types';
+import type { Selector } from '../anchoring/types';
 
 /** Where a suggestion stands on this device. */
 export type SyncState = 'draft' | 'queued' | 'sending' | 'synced' | 'failed' | 'conflict';

@@ -3,8 +3,8 @@ import {
   ANNOTATION_CONTEXT,
   type IncomingSuggestion,
   type StoredSuggestion,
-} from '../protocol/annotation';
-import type { Suggestion } from '../suggestion';
+} from '../../protocol/annotation';
+import type { Suggestion } from '../../shared/suggestion';
 
 export function toAnnotation(suggestion: Suggestion, displayName: string): IncomingSuggestion {
   const annotation: IncomingSuggestion = {

@@ -1,7 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { OutboxOperation, Suggestion, SyncState } from './suggestion';
+import type { OutboxOperation, Suggestion, SyncState } from '../shared/suggestion';
 
-export type * from './suggestion';
+export type * from '../shared/suggestion';
 
 export class FlywheelDatabase extends Dexie {
   suggestions!: EntityTable<Suggestion, 'id'>;

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type messages from '../public/_locales/en/messages.json';
+import type messages from '../../public/_locales/en/messages.json';
 
 export type MessageKey = keyof typeof messages;
 
