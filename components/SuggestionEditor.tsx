@@ -18,6 +18,11 @@ export interface Props {
   onSuggestAnother: () => void;
   /** Status of the draft save, shown politely to screen readers. */
   saveStatus: 'idle' | 'saved' | { error: string };
+  /**
+   * False while the browser reports the frame covered or transformed (clickjacking): then the
+   * choices that matter most, submitting and anonymity, wait until it is really in view.
+   */
+  visible: boolean;
 }
 
 export function categoryKey(category: Category): MessageKey {
@@ -47,7 +52,7 @@ export function SuggestionEditor(props: Props) {
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (empty || tooLong || submitting) return;
+    if (empty || tooLong || submitting || !props.visible) return;
     setSubmitting(true);
     try {
       await props.onSubmit(values);
@@ -141,6 +146,7 @@ export function SuggestionEditor(props: Props) {
           id="anonymous"
           type="checkbox"
           checked={values.anonymous}
+          disabled={!props.visible}
           aria-describedby="anonymous-hint"
           onChange={(event) => update({ anonymous: event.currentTarget.checked })}
         />
@@ -149,8 +155,17 @@ export function SuggestionEditor(props: Props) {
       <p id="anonymous-hint" class="muted">
         {values.anonymous ? t('anonymousHint') : t('namedHint')} {t('privacyHint')}
       </p>
+      {props.visible ? null : (
+        <p class="error" role="status">
+          {t('editorObscured')}
+        </p>
+      )}
       <div class="actions">
-        <button type="submit" class="primary" disabled={empty || tooLong || submitting}>
+        <button
+          type="submit"
+          class="primary"
+          disabled={empty || tooLong || submitting || !props.visible}
+        >
           {t('submitLabel')}
         </button>
       </div>

@@ -1,66 +1,93 @@
+// The background: the one writer of the database. This file only wires the capabilities; each
+// lives in its own file with its handlers and its start-up, and fails alone.
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { db } from '@/utils/background/db';
+import { createErrorLog } from '@/utils/background/error-log';
 import type { PageCommand } from '@/utils/shared/messaging';
-import { openWidgetOnTab } from '@/utils/shared/open-widget';
-import { normalizePageUrl } from '@/utils/shared/pages';
-import { updateBadge } from './badge';
-import { createHandlers } from './handlers';
+import { createBadge } from './badge';
+import { broadcast, coalesce } from './broadcast';
+import { createCapture } from './capture';
+import { createCommands } from './commands';
+import { createDiagnostics } from './diagnostics';
+import { createPageLabels } from './page-labels';
+import { createPageSuggestions } from './page-suggestions';
 import { createRouter, type Handlers } from './router';
-import { createSiteHandlers, setupSites } from './sites';
-import { createSyncHandlers, setupSync } from './sync';
+import { createSettings } from './settings';
+import { createSites } from './sites';
+import { createSync } from './sync';
 import { AnchoringReports, EditorSessions } from './tab-store';
 
 export default defineBackground({
   type: 'module',
   main() {
+    const log = createErrorLog(db);
     const sessions = new EditorSessions();
     const reports = new AnchoringReports();
-    const refreshBadge = () => void updateBadge(db).catch(() => {});
 
-    // Many changes in a burst (a sync run) make one refresh of the badge and open lists.
-    let refreshPending = false;
-    const onSuggestionsChanged = () => {
-      if (refreshPending) return;
-      refreshPending = true;
-      setTimeout(() => {
-        refreshPending = false;
-        refreshBadge();
-        // Open popups and options pages refresh their lists; none open is not an error.
-        browser.runtime.sendMessage({ event: 'suggestionsChanged' }).catch(() => {});
-      }, 100);
-    };
-    const sync = setupSync(db, onSuggestionsChanged);
-    const coreHandlers = createHandlers({
+    const badge = createBadge({ db, log });
+    const suggestionsChanged = coalesce(() => {
+      badge.refresh();
+      broadcast('suggestionsChanged', {});
+    });
+    const sync = createSync({ db, log, onChange: suggestionsChanged });
+    const capture = createCapture({
       db,
       sessions,
-      reports,
-      onSuggestionsChanged,
-      onQueued: () => void sync.drain(),
+      onSuggestionsChanged: suggestionsChanged,
+      onQueued: sync.drain,
       async closeEditorInTab(tabId) {
         const command: PageCommand<'closeEditor'> = { command: 'closeEditor', data: {} };
         await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
       },
     });
+    const pageSuggestions = createPageSuggestions({
+      db,
+      sessions,
+      reports,
+      onAnchoringChanged: () => broadcast('anchoringChanged', {}),
+    });
+    const settings = createSettings({
+      db,
+      onSettingsChanged() {
+        suggestionsChanged();
+        sync.sendNow();
+      },
+    });
+    const sites = createSites({ log });
+    const diagnostics = createDiagnostics({ log });
+
+    // Every request has its handler: the type says so.
     const handlers: Handlers = {
-      ...coreHandlers,
-      ...createSyncHandlers(db, sync, onSuggestionsChanged),
-      ...createSiteHandlers(),
+      ...capture.handlers,
+      ...pageSuggestions.handlers,
+      ...createPageLabels().handlers,
+      ...sync.handlers,
+      ...settings.handlers,
+      ...sites.handlers,
+      ...diagnostics.handlers,
     };
     browser.runtime.onMessage.addListener(
-      createRouter(handlers, { id: browser.runtime.id, origin: browser.runtime.getURL('/') }),
+      createRouter(
+        handlers,
+        { id: browser.runtime.id, origin: browser.runtime.getURL('/') },
+        (type, kind, error) => void log.record('background', `${type} (from ${kind})`, error),
+      ),
     );
-
     browser.tabs.onRemoved.addListener((tabId) => {
-      void sessions.delete(tabId);
-      void reports.delete(tabId);
+      void Promise.all([capture.tabClosed(tabId), pageSuggestions.tabClosed(tabId)]).catch(
+        (error) => log.record('background', 'tabs/removed', error),
+      );
     });
-    setupSites();
-    browser.commands.onCommand.addListener((command, tab) => {
-      if (command === 'suggest-improvement' && tab?.id !== undefined && normalizePageUrl(tab.url)) {
-        void openWidgetOnTab(tab.id).catch(() => {});
+
+    // Each starts on its own: one that throws is logged and the others still run.
+    const starts = { sync, sites, commands: createCommands({ log }), badge };
+    for (const [id, capability] of Object.entries(starts)) {
+      try {
+        capability.start();
+      } catch (error) {
+        void log.record('background', `${id}/start`, error);
       }
-    });
-    refreshBadge();
+    }
   },
 });

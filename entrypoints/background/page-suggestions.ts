@@ -1,67 +1,67 @@
-import { browser } from 'wxt/browser';
+// The page's suggestions, as the content script highlights them: where they are (selectors
+// and ids), never what they say. What it could not find is kept per tab for the popup.
 import type { FlywheelDatabase } from '@/utils/background/db';
-import type { PageSuggestion, PageSuggestionRequestType } from '@/utils/shared/messaging';
+import type { PageMark } from '@/utils/shared/messaging';
 import { normalizePageUrl } from '@/utils/shared/pages';
 import { MAX_PAGE_SUGGESTIONS, type Suggestion } from '@/utils/shared/suggestion';
-import { type Handlers, RequestError, senderPage } from './router';
+import { newCapability } from './capture';
+import { defineHandlers, RequestError, senderPage } from './router';
 import type { AnchoringReports, EditorSessions } from './tab-store';
 
 export interface PageSuggestionDeps {
   db: FlywheelDatabase;
   sessions: EditorSessions;
   reports: AnchoringReports;
+  /** An open popup shows the page's orphans. */
+  onAnchoringChanged: () => void;
 }
 
-export function createPageSuggestionHandlers(
-  deps: PageSuggestionDeps,
-): Pick<Handlers, PageSuggestionRequestType> {
+/** Marked on the page: submitted suggestions about some part of it. Drafts are not marked. */
+function isMarked(suggestion: Suggestion): boolean {
+  return suggestion.syncState !== 'draft' && suggestion.selectors.length > 0;
+}
+
+export function createPageSuggestions(deps: PageSuggestionDeps) {
   const { db, sessions, reports } = deps;
 
-  return {
-    async listPageSuggestions(_data, context) {
-      const { tabId, pageUrl } = senderPage(context);
+  const handlers = defineHandlers({
+    async listPageSuggestions(data, context) {
+      const { tabId, pageUrl } = senderPage(context, data.pageUrl);
       const onPage = await db.suggestions.where('pageUrl').equals(pageUrl).toArray();
-      // Suggestions about the whole page have nothing to highlight.
-      const items: PageSuggestion[] = onPage
-        .filter((s) => s.selectors.length > 0)
+      const items: PageMark[] = onPage
+        .filter(isMarked)
         .sort((a, b) => a.createdAt - b.createdAt)
         .slice(0, MAX_PAGE_SUGGESTIONS)
-        .map(({ id, text, quote, selectors, syncState, remoteStatus }) => ({
-          id,
-          text,
-          quote,
-          selectors,
-          syncState,
-          remoteStatus,
-        }));
+        .map(({ id, selectors }) => ({ id, selectors }));
       // A new look at the page: what was missing before is not known to be missing now.
       await reports.set(tabId, { pageUrl, orphans: [] });
       return { items };
     },
 
     async reportAnchoring(data, context) {
-      const { tabId, pageUrl } = senderPage(context);
+      const { tabId, pageUrl } = senderPage(context, data.pageUrl);
       await reports.set(tabId, { pageUrl, orphans: [...new Set(data.orphans)] });
-      // An open popup shows the page's orphans; none open is not an error.
-      browser.runtime.sendMessage({ event: 'anchoringChanged' }).catch(() => {});
+      deps.onAnchoringChanged();
       return { stored: true };
     },
 
     async openSuggestion(data, context) {
-      const { tabId, pageUrl } = senderPage(context);
+      const { tabId, pageUrl } = senderPage(context, data.pageUrl);
       const suggestion = await db.suggestions.get(data.id);
-      // A page can open only its own suggestions.
-      if (!suggestion || suggestion.pageUrl !== pageUrl) {
+      // A page can open only suggestions marked on it.
+      if (!suggestion || suggestion.pageUrl !== pageUrl || !isMarked(suggestion)) {
         throw new RequestError('errorNoSuchSuggestion');
       }
+      const capability = newCapability();
       await sessions.set(tabId, {
+        capability,
         draftId: suggestion.id,
         pageUrl,
         pageTitle: suggestion.pageTitle,
         quote: suggestion.quote,
         selectors: suggestion.selectors,
       });
-      return { draftId: suggestion.id };
+      return { capability };
     },
 
     async listPageOrphans(data) {
@@ -70,5 +70,7 @@ export function createPageSuggestionHandlers(
       const found = await db.suggestions.bulkGet(report.orphans);
       return { items: found.filter((s): s is Suggestion => s?.pageUrl === report.pageUrl) };
     },
-  };
+  });
+
+  return { handlers, tabClosed: (tabId: number) => reports.delete(tabId) };
 }

@@ -4,14 +4,16 @@ import {
   type Message,
   type RequestData,
   type RequestType,
-  type ResponseData,
-  requestSchemas,
+  type Responses,
+  requests,
   type SenderKind,
 } from '@/utils/shared/messaging';
 import { normalizePageUrl } from '@/utils/shared/pages';
 
 export interface RequestContext {
   sender: Browser.runtime.MessageSender;
+  /** Which of Flywheel's contexts sent it (checked by the router). */
+  kind: SenderKind;
   /** The tab the request came from (content script or framed editor). */
   tabId?: number;
 }
@@ -24,17 +26,31 @@ export function requireTab(context: RequestContext): number {
   return context.tabId;
 }
 
-/** The tab and page of a content script's request, from its trusted sender, never its data. */
-export function senderPage(context: RequestContext): { tabId: number; pageUrl: string } {
+/**
+ * The tab and page of a content script's request. The page's address comes from the content
+ * script (it follows in-page routes, which the sender's URL may not), but only within the
+ * origin of the document that really sent it: a page cannot file a suggestion elsewhere.
+ */
+export function senderPage(
+  context: RequestContext,
+  claimedUrl: string,
+): { tabId: number; pageUrl: string } {
   const tabId = requireTab(context);
-  const pageUrl = normalizePageUrl(context.sender.url ?? context.sender.tab?.url);
-  if (!pageUrl) throw new RequestError('errorUnsupportedPage');
+  const senderUrl = normalizePageUrl(context.sender.url ?? context.sender.tab?.url);
+  const pageUrl = normalizePageUrl(claimedUrl);
+  if (!senderUrl || !pageUrl) throw new RequestError('errorUnsupportedPage');
+  if (new URL(pageUrl).origin !== new URL(senderUrl).origin) {
+    throw new RequestError('errorForbiddenSender');
+  }
   return { tabId, pageUrl };
 }
 
-export type Handlers = {
-  [K in RequestType]: (data: RequestData<K>, context: RequestContext) => Promise<ResponseData[K]>;
-};
+export type Handler<K extends RequestType> = (
+  data: RequestData<K>,
+  context: RequestContext,
+) => Promise<Responses[K]>;
+
+export type Handlers = { [K in RequestType]: Handler<K> };
 
 export interface ExtensionIdentity {
   id: string;
@@ -51,6 +67,7 @@ export function classifySender(
   const url = sender.url ?? '';
   if (url.startsWith(self.origin)) {
     const path = url.slice(self.origin.length).split(/[?#]/)[0];
+    // Framed into a tab; whether it was Flywheel that framed it is for its capability to say.
     if (path === 'editor.html') return sender.tab?.id !== undefined ? 'editor' : null;
     return 'extension';
   }
@@ -59,24 +76,54 @@ export function classifySender(
   return null;
 }
 
+function allowed(from: SenderKind | readonly SenderKind[], kind: SenderKind | null): boolean {
+  if (kind === null) return false;
+  return typeof from === 'string' ? from === kind : from.includes(kind);
+}
+
 /**
  * Builds the runtime.onMessage listener: a request is handled only if its type is known, its
- * sender is the context allowed to send it and its data passes the schema.
+ * sender is a context allowed to send it and its data passes the schema.
  */
-export function createRouter(handlers: Partial<Handlers>, self: ExtensionIdentity) {
+export function createRouter(
+  handlers: Partial<Handlers>,
+  self: ExtensionIdentity,
+  onFailure?: (type: RequestType, kind: SenderKind, error: unknown) => void,
+) {
   return (
     message: unknown,
     sender: Browser.runtime.MessageSender,
   ): Promise<unknown> | undefined => {
     if (typeof message !== 'object' || message === null || !('type' in message)) return undefined;
     const { type, data } = message as Message;
-    if (!Object.hasOwn(requestSchemas, type)) return undefined;
-    const spec = requestSchemas[type];
+    if (typeof type !== 'string' || !Object.hasOwn(requests, type)) return undefined;
+    const spec = requests[type];
     const kind = classifySender(sender, self);
-    if (kind !== spec.from) return Promise.reject(new Error('errorForbiddenSender'));
+    if (kind === null || !allowed(spec.from, kind)) {
+      return Promise.reject(new Error('errorForbiddenSender'));
+    }
     const parsed = v.safeParse(spec.schema, data);
     if (!parsed.success) return Promise.reject(new Error('errorInvalidRequest'));
-    const handler = handlers[type] as (data: unknown, context: RequestContext) => Promise<unknown>;
-    return handler(parsed.output, { sender, tabId: sender.tab?.id });
+    const handler = handlers[type] as
+      | ((data: unknown, context: RequestContext) => Promise<unknown>)
+      | undefined;
+    if (!handler) return Promise.reject(new Error('errorInvalidRequest'));
+    return handler(parsed.output, { sender, kind, tabId: sender.tab?.id }).catch(
+      (error: unknown) => {
+        // A refusal the person is told about is not a fault; anything else is logged.
+        if (!(error instanceof RequestError)) onFailure?.(type, kind, error);
+        throw error;
+      },
+    );
   };
+}
+
+/**
+ * The handlers of one capability, each typed by the protocol (its data, its answer), whatever
+ * parameters the implementation spells out.
+ */
+export function defineHandlers<T extends Partial<Handlers>>(
+  handlers: T,
+): { [K in keyof T & RequestType]: Handlers[K] } {
+  return handlers as unknown as { [K in keyof T & RequestType]: Handlers[K] };
 }

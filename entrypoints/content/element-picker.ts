@@ -1,6 +1,6 @@
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { label } from './labels';
 import type { Overlay } from './overlay';
+import type { PageContext } from './page-context';
 import { isInsideFlywheelUi } from './protected-host';
 
 /** What a suggestion can be about as a whole: a row rather than its cell, a field, an image. */
@@ -21,20 +21,20 @@ const STEPS: Record<string, number> = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1
  * or Tab move the outline between candidates and Enter picks; Escape cancels (null). Until it
  * ends, the page sees none of these clicks and keys.
  */
-export function pickElement(ctx: ContentScriptContext, overlay: Overlay): Promise<Element | null> {
+export function pickElement(page: PageContext, overlay: Overlay): Promise<Element | null> {
   return new Promise((resolve) => {
     const controller = new AbortController();
     const options = { capture: true, signal: controller.signal };
     let current: Element | null = null;
 
     const finish = (picked: Element | null) => {
+      if (controller.signal.aborted) return;
       controller.abort();
-      stopOnInvalidated();
       overlay.outline(null);
       overlay.hideTip();
       resolve(picked);
     };
-    const stopOnInvalidated = ctx.onInvalidated(() => finish(null));
+    page.onInvalidated(() => finish(null));
     const show = (element: Element, scroll: boolean) => {
       current = element;
       if (scroll) element.scrollIntoView({ block: 'nearest' });
@@ -45,7 +45,8 @@ export function pickElement(ctx: ContentScriptContext, overlay: Overlay): Promis
       event.stopImmediatePropagation();
     };
 
-    window.addEventListener(
+    page.listen(
+      window,
       'pointermove',
       (event) => {
         const element = pickableAncestor(event.target);
@@ -54,13 +55,15 @@ export function pickElement(ctx: ContentScriptContext, overlay: Overlay): Promis
       options,
     );
     for (const type of ['pointerdown', 'mousedown', 'pointerup', 'mouseup']) {
-      window.addEventListener(
+      page.listen(
+        window,
         type,
         (event) => !isInsideFlywheelUi(event.target as Node) && swallow(event),
         options,
       );
     }
-    window.addEventListener(
+    page.listen(
+      window,
       'click',
       (event) => {
         // A click on Flywheel's own controls ends pick mode and does what it says.
@@ -70,9 +73,11 @@ export function pickElement(ctx: ContentScriptContext, overlay: Overlay): Promis
       },
       options,
     );
-    window.addEventListener(
+    page.listen(
+      window,
       'keydown',
       (event) => {
+        if (!(event instanceof KeyboardEvent)) return;
         const step = event.key === 'Tab' ? (event.shiftKey ? -1 : 1) : (STEPS[event.key] ?? 0);
         if (event.key === 'Escape') finish(null);
         else if (event.key === 'Enter') {
@@ -93,7 +98,8 @@ export function pickElement(ctx: ContentScriptContext, overlay: Overlay): Promis
       },
       options,
     );
-    window.addEventListener(
+    page.listen(
+      window,
       'scroll',
       () => current && overlay.outline(current.getBoundingClientRect()),
       { capture: true, passive: true, signal: controller.signal },

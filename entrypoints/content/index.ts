@@ -1,99 +1,117 @@
+// The content script: what runs in intranet pages. It only lists the page capabilities and
+// starts each on its own; one that throws is recorded and the others still run. Nothing of a
+// suggestion's or a draft's text ever reaches this script: the page gets neutral marks only.
 import { browser } from 'wxt/browser';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { isPageCommand, sendMessage } from '@/utils/shared/messaging';
+import { parsePageCommand, sendMessage } from '@/utils/shared/messaging';
+import { type Capture, createCapture } from './capture';
 import { createEditorFrame } from './editor-frame';
-import { pickElement } from './element-picker';
-import { startHighlights } from './highlights';
+import { createHighlighter } from './highlighter';
 import { loadPageLabels } from './labels';
 import { mountLauncher } from './launcher';
+import { mountNavigator } from './navigator';
 import { createOverlay } from './overlay';
-import { type CapturedTarget, captureElement, captureSelection } from './selection';
-import { mountSuggestionNavigator } from './suggestion-navigator';
+import { createPageContext, type PageContext } from './page-context';
+import { type PageMarks, startPageMarks } from './page-marks';
 
 interface FlywheelGlobal {
-  /** The running instance, so a second injection (from the popup) defers to it. */
-  flywheelContext?: ContentScriptContext;
-  /** Set by the popup before injecting: the person asked for the widget on this page only. */
+  /** The running instance (in this isolated world), so a second injection defers to it. */
+  flywheelPage?: PageContext;
+  /** Set by the popup before injecting: the person asked for the editor on this page only. */
   flywheelOnDemand?: boolean;
+}
+
+/** Runs one capability; its failure is recorded and stops nothing else. */
+function start(id: string, run: () => unknown): void {
+  try {
+    const result = run();
+    if (result instanceof Promise) result.catch((error: unknown) => report(id, error));
+  } catch (error) {
+    report(id, error);
+  }
+}
+
+function report(id: string, error: unknown) {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // If even the background cannot be told, the console is all that is left.
+  sendMessage('reportError', { where: id, message }).catch(() => console.error(id, error));
 }
 
 /**
  * Resolves once the page has fired its load event (at once if it already has), or after a few
  * seconds on a page whose load never ends (a hanging image, a long poll).
  */
-function afterPageLoad(ctx: ContentScriptContext): Promise<void> {
+function afterPageLoad(page: PageContext): Promise<void> {
   if (document.readyState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
-    ctx.addEventListener(window, 'load', () => resolve(), { once: true });
-    ctx.setTimeout(resolve, 3_000);
+    window.addEventListener('load', () => resolve(), { once: true, signal: page.signal });
+    page.setTimeout(resolve, 3_000);
   });
 }
 
 export default defineContentScript({
   registration: 'runtime',
-  main(ctx) {
+  // WXT's start-up message would tell every page script the extension's id.
+  noScriptStartedPostMessage: true,
+  main() {
     const global = globalThis as FlywheelGlobal;
-    if (global.flywheelContext && !global.flywheelContext.isInvalid) return;
-    global.flywheelContext = ctx;
+    if (global.flywheelPage && !global.flywheelPage.isInvalid) return;
+    const page = createPageContext();
+    global.flywheelPage = page;
 
-    const overlay = createOverlay(ctx);
-    // Closing the editor may have saved or submitted a suggestion: show it on the page.
-    const editor = createEditorFrame(ctx, () => highlights.reload());
-    const highlights = startHighlights(ctx, overlay, (id) => {
-      void sendMessage('openSuggestion', { id }).then(() => editor.open());
+    const overlay = createOverlay(page);
+    let capture: Capture | undefined;
+    let marks: PageMarks | undefined;
+    const editor = createEditorFrame(page, {
+      // Closing the editor may have submitted a suggestion: mark it on the page.
+      onClose: () => marks?.reload(),
+      onReplaced: () => void capture?.reopen(),
+    });
+    capture = createCapture(page, overlay, editor);
+    const { suggest, suggestOnElement, open } = capture;
+
+    start('marks', () => {
+      marks = startPageMarks(page, createHighlighter(page, overlay), (id) => void open(id));
     });
 
-    async function openWidget(target: CapturedTarget = captureSelection(document)) {
-      await sendMessage('openEditor', { title: document.title, ...target });
-      editor.open();
-    }
+    start('page-commands', () => {
+      // Answered with sendResponse: the browser's own API (see native-browser.ts) does not take
+      // a Promise from a listener. Only the background (our own extension) sends these.
+      const onCommand = (
+        message: unknown,
+        sender: { id?: string },
+        sendResponse: (response: boolean) => void,
+      ) => {
+        const command = sender.id === browser.runtime.id ? parsePageCommand(message) : null;
+        if (!command) return undefined;
+        if (command.command === 'showEditor') {
+          suggest().then(() => sendResponse(true));
+          return true;
+        }
+        editor.close();
+        sendResponse(true);
+        return undefined;
+      };
+      browser.runtime.onMessage.addListener(onCommand);
+      page.onInvalidated(() => browser.runtime.onMessage.removeListener(onCommand));
+    });
 
-    let picking = false;
-    async function suggestOnElement() {
-      if (picking) return;
-      picking = true;
-      const element = await pickElement(ctx, overlay);
-      picking = false;
-      if (element) await openWidget(captureElement(element));
-    }
-
-    if (!global.flywheelOnDemand) {
+    if (global.flywheelOnDemand) return;
+    start('launcher', async () => {
       // Mounted after the page's own load, once its text has arrived by message (no
       // synchronous i18n call): the page's load event never waits for Flywheel.
-      void afterPageLoad(ctx)
-        .then(loadPageLabels)
-        .then(() => {
-          if (ctx.isInvalid) return;
-          const { bar } = mountLauncher(
-            ctx,
-            () => void openWidget(),
-            () => void suggestOnElement(),
-          );
-          mountSuggestionNavigator(bar, highlights);
-        });
-    }
-
-    // Answered with sendResponse: the browser's own API (see entrypoints/content/native-browser.ts) does not
-    // take a Promise from a listener.
-    const onCommand = (
-      message: unknown,
-      sender: { id?: string },
-      sendResponse: (response: boolean) => void,
-    ) => {
-      if (sender.id !== browser.runtime.id || !isPageCommand(message)) return undefined;
-      if (message.command === 'showEditor') {
-        openWidget().then(
-          () => sendResponse(true),
-          () => sendResponse(false),
-        );
-        return true;
+      await afterPageLoad(page);
+      await loadPageLabels();
+      if (page.isInvalid) return;
+      const { bar } = mountLauncher(
+        page,
+        () => void suggest(),
+        () => void suggestOnElement(),
+      );
+      if (marks) {
+        const found = marks;
+        start('navigator', () => mountNavigator(page, bar, found));
       }
-      editor.close();
-      sendResponse(true);
-      return undefined;
-    };
-    browser.runtime.onMessage.addListener(onCommand);
-    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onCommand));
+    });
   },
 });

@@ -1,5 +1,5 @@
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { label } from './labels';
+import type { PageContext } from './page-context';
 import { createProtectedHost } from './protected-host';
 
 const LAUNCHER_CSS = `
@@ -23,7 +23,7 @@ const LAUNCHER_CSS = `
 const ICON_PATH = 'M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z';
 const PICK_ICON_PATH = 'M4 4h10v6M4 4v10h6M13 13l7 3-3 1-1 3Z';
 
-function iconButton(label: string, iconPath: string, onActivate: () => void) {
+function iconButton(page: PageContext, label: string, iconPath: string, onActivate: () => void) {
   const button = document.createElement('button');
   button.type = 'button';
   button.setAttribute('aria-label', label);
@@ -39,8 +39,8 @@ function iconButton(label: string, iconPath: string, onActivate: () => void) {
   svg.append(path);
   button.append(svg);
   // Keep the page's text selection: a click on the button must not clear it.
-  button.addEventListener('mousedown', (event) => event.preventDefault());
-  button.addEventListener('click', () => onActivate());
+  page.listen(button, 'mousedown', (event) => event.preventDefault());
+  page.listen(button, 'click', () => onActivate());
   return button;
 }
 
@@ -49,13 +49,13 @@ function iconButton(label: string, iconPath: string, onActivate: () => void) {
  * element" beside it. Other page capabilities add their controls to its `bar`.
  */
 export function mountLauncher(
-  ctx: ContentScriptContext,
+  page: PageContext,
   onActivate: () => void,
   onPickElement: () => void,
 ) {
   const { root } = createProtectedHost(
-    ctx,
-    'flywheel-launcher',
+    page,
+    'launcher',
     {
       position: 'fixed',
       right: '16px',
@@ -71,10 +71,10 @@ export function mountLauncher(
   );
   const bar = document.createElement('div');
   bar.className = 'bar';
-  const pick = iconButton(label('pickElementLabel'), PICK_ICON_PATH, onPickElement);
+  const pick = iconButton(page, label('pickElementLabel'), PICK_ICON_PATH, onPickElement);
   pick.className = 'round';
   pick.title = label('pickElementLabel');
-  const button = iconButton(label('launcherLabel'), ICON_PATH, onActivate);
+  const button = iconButton(page, label('launcherLabel'), ICON_PATH, onActivate);
   const text = document.createElement('span');
   text.textContent = label('launcherLabel');
   button.append(text);

@@ -1,8 +1,9 @@
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { PageContext } from './page-context';
 import { createProtectedHost, type ProtectedHost } from './protected-host';
 
-// Everything drawn over the page (tooltip, pick outline, fallback highlight boxes) lives in one
-// protected host: fixed at the viewport's corner, zero-sized, never catching the pointer.
+// Everything drawn over the page (hints, pick outline, fallback highlight boxes) lives in one
+// protected host: fixed at the viewport's corner, zero-sized, never catching the pointer. Only
+// Flywheel's own UI text is ever shown here, never a suggestion's or a draft's.
 const OVERLAY_CSS = `
   :host { all: initial; }
   div { position: fixed; box-sizing: border-box; pointer-events: none; margin: 0; }
@@ -35,7 +36,7 @@ function place(box: HTMLElement, rect: DOMRect) {
   box.style.height = `${rect.height}px`;
 }
 
-export function createOverlay(ctx: ContentScriptContext): Overlay {
+export function createOverlay(page: PageContext): Overlay {
   let mounted: { host: ProtectedHost; tip: HTMLElement; outline: HTMLElement } | null = null;
   let marks: HTMLElement[] = [];
 
@@ -43,8 +44,8 @@ export function createOverlay(ctx: ContentScriptContext): Overlay {
   function parts() {
     if (!mounted) {
       const host = createProtectedHost(
-        ctx,
-        'flywheel-overlay',
+        page,
+        'overlay',
         {
           position: 'fixed',
           top: '0',

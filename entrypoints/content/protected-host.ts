@@ -1,6 +1,6 @@
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 // Marks Flywheel's own elements, so anchoring and selection capture ignore them.
 import { UI_HOST_ATTRIBUTE } from '@/utils/anchoring';
+import type { PageContext } from './page-context';
 
 export interface ProtectedHost {
   host: HTMLElement;
@@ -13,15 +13,18 @@ export interface ProtectedHost {
  * a closed shadow root (page scripts and selectors cannot reach in), host styles set as
  * `!important` inline declarations (page style sheets cannot override them), and a watcher that
  * puts the host back if the page removes or restyles it.
+ *
+ * The host is a plain `div`, never a custom element name: a page could define that name first
+ * and run its own code in our host (or take its shadow root before we do).
  */
 export function createProtectedHost(
-  ctx: ContentScriptContext,
-  tagName: string,
+  page: PageContext,
+  name: string,
   hostStyle: Record<string, string>,
   css: string,
 ): ProtectedHost {
-  const host = document.createElement(tagName);
-  host.setAttribute(UI_HOST_ATTRIBUTE, '');
+  const host = document.createElement('div');
+  host.setAttribute(UI_HOST_ATTRIBUTE, name);
   const applyHostStyle = () => {
     for (const [property, value] of Object.entries(hostStyle)) {
       host.style.setProperty(property, value, 'important');
@@ -60,7 +63,7 @@ export function createProtectedHost(
     observer.disconnect();
     host.remove();
   };
-  ctx.onInvalidated(remove);
+  page.onInvalidated(remove);
   return { host, root, remove };
 }
 

@@ -9,17 +9,34 @@ import { describeError, inWords } from '@/utils/shared/i18n';
 import { type EditorState, sendMessage } from '@/utils/shared/messaging';
 import { statusWord } from '@/utils/shared/status-word';
 import { createDraftSaver } from '@/utils/ui/draft-saver';
+import { useReallyVisible } from '@/utils/ui/use-really-visible';
+
+// The capability the background issued for this frame, handed over in the address's fragment
+// (never sent to a server). Read once, then taken out of the address.
+const capability = location.hash.slice(1);
+history.replaceState(null, '', location.pathname);
+
+function useEscapeToClose(close: () => void) {
+  useEffect(() => {
+    // Escape closes the editor wherever focus is in it; the draft is kept.
+    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && close();
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  });
+}
 
 function EditorApp({ state }: { state: EditorState }) {
   const [saveStatus, setSaveStatus] = useState<'idle' | 'saved' | { error: string }>('idle');
+  const visible = useReallyVisible();
   const saver = useMemo(
     () =>
       createDraftSaver<EditorValues>(async (values) => {
         try {
-          await sendMessage('saveDraft', { draftId: state.draftId, ...values });
+          await sendMessage('saveDraft', { capability, draftId: state.draftId, ...values });
           setSaveStatus('saved');
         } catch (error) {
           setSaveStatus({ error: describeError(error) });
+          throw error;
         }
       }),
     [state.draftId],
@@ -27,7 +44,7 @@ function EditorApp({ state }: { state: EditorState }) {
 
   useEffect(() => {
     // Typing is never lost: flush the moment the frame is hidden or torn down.
-    const flush = () => void saver.flush();
+    const flush = () => void saver.flush().catch(() => undefined);
     const onVisibility = () => document.visibilityState === 'hidden' && flush();
     document.addEventListener('visibilitychange', onVisibility);
     window.addEventListener('pagehide', flush);
@@ -38,47 +55,45 @@ function EditorApp({ state }: { state: EditorState }) {
   }, [saver]);
 
   const close = async () => {
-    await saver.flush();
-    await sendMessage('closeEditor', {});
+    // A failed last save is shown; closing still goes ahead (the draft has its last good text).
+    await saver.flush().catch(() => undefined);
+    await sendMessage('closeEditor', { capability }).catch((error) =>
+      setSaveStatus({ error: describeError(error) }),
+    );
   };
-
-  useEffect(() => {
-    // Escape closes the editor wherever focus is in it; the draft is kept.
-    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && void close();
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  });
+  useEscapeToClose(() => void close());
 
   return (
     <SuggestionEditor
       quote={state.quote}
       initial={{ text: state.text, category: state.category, anonymous: state.anonymous }}
       saveStatus={saveStatus}
+      visible={visible}
       onChange={(values) => saver.schedule(values)}
       onSubmit={async (values) => {
         await saver.flush();
-        await inWords(() => sendMessage('submitSuggestion', { draftId: state.draftId, ...values }));
+        await inWords(() =>
+          sendMessage('submitSuggestion', { capability, draftId: state.draftId, ...values }),
+        );
       }}
       onClose={() => void close()}
+      // A new document in the frame: the page's script sees a load it did not start and asks
+      // for a fresh frame (and capability) on a new suggestion.
       onSuggestAnother={() => window.location.reload()}
     />
   );
 }
 
-/** A submitted suggestion opened from its highlight on the page: shown, not edited. */
+/** A submitted suggestion opened from its mark on the page: shown, not edited. */
 function SuggestionViewApp({ state }: { state: EditorState }) {
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) =>
-      event.key === 'Escape' && void sendMessage('closeEditor', {});
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  }, []);
+  const close = () => void sendMessage('closeEditor', { capability }).catch(() => undefined);
+  useEscapeToClose(close);
   return (
     <SuggestionView
       quote={state.quote}
       text={state.text}
       status={statusWord(state)}
-      onClose={() => void sendMessage('closeEditor', {})}
+      onClose={close}
     />
   );
 }
@@ -88,7 +103,7 @@ async function start() {
   if (!root) return;
   document.documentElement.lang = navigator.language;
   try {
-    const state = await sendMessage('loadEditor', {});
+    const state = await sendMessage('loadEditor', { capability });
     render(
       state.syncState === 'draft' ? (
         <EditorApp state={state} />

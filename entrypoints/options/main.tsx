@@ -2,12 +2,13 @@ import '@/components/styles.css';
 import './style.css';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import { DiagnosticsSection } from '@/components/DiagnosticsSection';
 import { FatalError } from '@/components/FatalError';
 import { OptionsForm, type OptionsValues } from '@/components/OptionsForm';
 import { SitesSection } from '@/components/SitesSection';
 import { checkEndpointUrl, originPattern } from '@/utils/shared/endpoint-url';
 import { inWords, t } from '@/utils/shared/i18n';
-import { type SettingsView, sendMessage } from '@/utils/shared/messaging';
+import { sendMessage } from '@/utils/shared/messaging';
 
 async function save(values: OptionsValues, fromPolicy: boolean): Promise<string> {
   const check = values.endpointUrl.trim() === '' ? null : checkEndpointUrl(values.endpointUrl);
@@ -31,8 +32,11 @@ async function start() {
   if (!root) return;
   document.documentElement.lang = browser.i18n.getUILanguage();
   try {
-    const initial: SettingsView = await sendMessage('getSettings', {});
-    const { sites } = await sendMessage('getSites', {});
+    const [initial, { sites }, { errors }] = await Promise.all([
+      sendMessage('getSettings', {}),
+      sendMessage('getSites', {}),
+      sendMessage('getDiagnostics', {}),
+    ]);
     render(
       <>
         <OptionsForm
@@ -53,6 +57,14 @@ async function start() {
           onRemove={async (pattern) =>
             (await inWords(() => sendMessage('removeSite', { pattern }))).sites
           }
+        />
+        <DiagnosticsSection
+          errors={errors}
+          locale={browser.i18n.getUILanguage()}
+          onCopy={(text) => navigator.clipboard.writeText(text)}
+          onClear={async () => {
+            await inWords(() => sendMessage('clearDiagnostics', {}));
+          }}
         />
       </>,
       root,

@@ -3,11 +3,11 @@ import './style.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { PageSuggestions } from '@/components/PageSuggestions';
+import { PageOrphans } from '@/components/PageOrphans';
 import { relativeTime, SuggestionList } from '@/components/SuggestionList';
 import { SyncStatusBar } from '@/components/SyncStatusBar';
 import { describeError, t } from '@/utils/shared/i18n';
-import { type SyncOverview, sendMessage } from '@/utils/shared/messaging';
+import { onEvents, type SyncOverview, sendMessage } from '@/utils/shared/messaging';
 import { openWidgetOnTab } from '@/utils/shared/open-widget';
 import { normalizePageUrl } from '@/utils/shared/pages';
 import type { Suggestion } from '@/utils/shared/suggestion';
@@ -70,6 +70,7 @@ function Popup() {
   const load = useCallback(
     async (count: number) => {
       await show(newestSuggestions(count));
+      // The list is what matters; a sync bar that cannot be had is left as it was.
       setOverview(await sendMessage('getSyncOverview', {}).catch(() => null));
     },
     [show],
@@ -92,22 +93,18 @@ function Popup() {
   useEffect(() => {
     void activePage.then((page) => page && setTabId(page.tabId));
     void show(firstPage);
-    void firstOverview.then(setOverview, () => {});
+    void firstOverview.then(setOverview, (e) => setError(describeError(e)));
     // What became of them: statuses come back while the person looks (the list refreshes
-    // when the background reports a change).
-    void sendMessage('refreshStatuses', {}).catch(() => {});
+    // when the background reports a change). An unreachable endpoint shows in the sync bar.
+    void sendMessage('refreshStatuses', {}).catch((e) =>
+      sendMessage('reportError', { where: 'popup/refreshStatuses', message: String(e) }),
+    );
   }, [show]);
 
-  useEffect(() => {
-    const onEvent = (message: unknown) => {
-      if ((message as { event?: unknown })?.event === 'suggestionsChanged') {
-        void load(Math.max(items.length, PAGE_SIZE));
-      }
-      return undefined;
-    };
-    browser.runtime.onMessage.addListener(onEvent);
-    return () => browser.runtime.onMessage.removeListener(onEvent);
-  }, [load, items.length]);
+  useEffect(
+    () => onEvents({ suggestionsChanged: () => void load(Math.max(items.length, PAGE_SIZE)) }),
+    [load, items.length],
+  );
 
   const syncNow = async () => {
     setSyncing(true);
@@ -157,7 +154,7 @@ function Popup() {
           onOpenOptions={() => void browser.runtime.openOptionsPage()}
         />
       ) : null}
-      <PageSuggestions orphans={orphans} />
+      <PageOrphans orphans={orphans} />
       <section aria-labelledby="list-heading">
         <h2 id="list-heading">{t('popupListHeading')}</h2>
         {loaded ? (

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
-import { sendMessage } from '@/utils/shared/messaging';
+import { onEvents, sendMessage } from '@/utils/shared/messaging';
 import type { Suggestion } from '@/utils/shared/suggestion';
 
 /**
@@ -16,21 +15,17 @@ export function usePageOrphans(activePage: Promise<ActivePage | null>): Suggesti
   const [orphans, setOrphans] = useState<Suggestion[]>([]);
   useEffect(() => {
     let load = () => {};
-    const onEvent = (message: unknown) => {
-      const event = (message as { event?: unknown } | null)?.event;
-      if (event === 'suggestionsChanged' || event === 'anchoringChanged') load();
-      return undefined;
-    };
     void activePage.then((page) => {
       if (!page) return;
       load = () =>
         void sendMessage('listPageOrphans', page)
           .then((response) => setOrphans(response.items))
+          // Not knowing what is missing on the page is not worth an alarm: the list below it
+          // still shows every suggestion.
           .catch(() => setOrphans([]));
       load();
     });
-    browser.runtime.onMessage.addListener(onEvent);
-    return () => browser.runtime.onMessage.removeListener(onEvent);
+    return onEvents({ suggestionsChanged: () => load(), anchoringChanged: () => load() });
   }, [activePage]);
   return orphans;
 }

@@ -40,16 +40,16 @@ async function badgeText(): Promise<string> {
 describe('capturing a suggestion on an intranet page', () => {
   it('shows the launcher on a configured site, and not elsewhere', async () => {
     const configured = await openPage(site.url('/purchase-order.html'));
-    await configured.locator('flywheel-launcher').waitFor({ state: 'attached' });
+    await configured.locator('[data-flywheel-ui="launcher"]').waitFor({ state: 'attached' });
     expect(await accessibleButtons(configured, 'Suggest improvement')).toBe(1);
     // Fixed in the corner: it does not move the page's own content.
-    const box = await configured.locator('flywheel-launcher').boundingBox();
+    const box = await configured.locator('[data-flywheel-ui="launcher"]').boundingBox();
     const viewport = configured.viewportSize();
     expect(box && viewport && box.x + box.width).toBeGreaterThan((viewport?.width ?? 0) - 40);
 
     const elsewhere = await openPage(site.otherSiteUrl('/purchase-order.html'));
     await elsewhere.waitForTimeout(500);
-    expect(await elsewhere.locator('flywheel-launcher').count()).toBe(0);
+    expect(await elsewhere.locator('[data-flywheel-ui="launcher"]').count()).toBe(0);
     expect(await accessibleButtons(elsewhere, 'Suggest improvement')).toBe(0);
     await configured.close();
     await elsewhere.close();
@@ -116,17 +116,20 @@ describe('capturing a suggestion on an intranet page', () => {
     expect(itemText).toContain('127.0.0.1');
     expect(itemText).toContain('Queued');
 
-    // Opening the widget again on the page starts a new suggestion about the page.
+    // Opening the widget again on the page starts a new suggestion about the page, in a new
+    // frame (a new document for a new capability).
     await page.bringToFront();
     await page.mouse.click(5, 5);
+    const thanked = editor;
     await clickLauncher(page);
+    await waitFor(() => thanked.isDetached(), 'the old editor frame to go');
     editor = await editorFrame(page);
     await expect
       .poll(() => editor.getByRole('textbox', { name: 'Suggestion' }).inputValue())
       .toBe('');
     await page.keyboard.press('Escape');
     await waitFor(
-      async () => (await page.locator('flywheel-editor').count()) === 0,
+      async () => (await page.locator('[data-flywheel-ui="editor"]').count()) === 0,
       'the editor to close',
     );
     await popup.close();
@@ -201,16 +204,19 @@ describe('capturing a suggestion on an intranet page', () => {
       async () => (await accessibleButtons(page, 'Suggest improvement')) === 1,
       'the launcher to come back',
     );
-    const box = await page.locator('flywheel-launcher').boundingBox();
+    const box = await page.locator('[data-flywheel-ui="launcher"]').boundingBox();
     expect(box?.width).toBeGreaterThan(20);
     const hit = await page.evaluate(
-      ([x, y]) => document.elementFromPoint(x as number, y as number)?.tagName,
+      ([x, y]) =>
+        document.elementFromPoint(x as number, y as number)?.getAttribute('data-flywheel-ui'),
       [(box?.x ?? 0) + 10, (box?.y ?? 0) + 10],
     );
-    expect(hit).toBe('FLYWHEEL-LAUNCHER');
+    expect(hit).toBe('launcher');
     // Its shadow root is closed: the page cannot reach into it.
     expect(
-      await page.evaluate(() => document.querySelector('flywheel-launcher')?.shadowRoot),
+      await page.evaluate(
+        () => document.querySelector('[data-flywheel-ui="launcher"]')?.shadowRoot,
+      ),
     ).toBeNull();
     // The page's broken document.createElement did not break the widget.
     await clickLauncher(page);

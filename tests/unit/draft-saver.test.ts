@@ -49,3 +49,28 @@ describe('draft saver', () => {
     expect(events).toEqual(['start a', 'end a', 'start b', 'end b']);
   });
 });
+
+describe('draft saver after a failed save', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('goes on saving, and retries what failed with the next save', async () => {
+    const saved: string[] = [];
+    let failNext = true;
+    const saver = createDraftSaver(async (v: string) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('background asleep');
+      }
+      saved.push(v);
+    }, 10);
+    saver.schedule('Merge');
+    await expect(saver.flush()).rejects.toThrow('background asleep');
+    // Nothing new typed: the failed values are still pending, and the next flush sends them.
+    await saver.flush();
+    expect(saved).toEqual(['Merge']);
+    saver.schedule('Merge steps');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(saved).toEqual(['Merge', 'Merge steps']);
+  });
+});

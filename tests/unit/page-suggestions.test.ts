@@ -1,7 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
-import { createHandlers } from '@/entrypoints/background/handlers';
+import { createCapture } from '@/entrypoints/background/capture';
+import { createPageSuggestions } from '@/entrypoints/background/page-suggestions';
 import { createRouter } from '@/entrypoints/background/router';
 import { AnchoringReports, EditorSessions } from '@/entrypoints/background/tab-store';
 import { FlywheelDatabase } from '@/utils/background/db';
@@ -36,55 +37,69 @@ function suggestion(change: Partial<Suggestion>): Suggestion {
 function setup() {
   const db = new FlywheelDatabase(`test-${crypto.randomUUID()}`);
   const sessions = new EditorSessions();
-  const handlers = createHandlers({
-    db,
-    sessions,
-    reports: new AnchoringReports(),
-    onSuggestionsChanged: () => {},
-    closeEditorInTab: async () => {},
-  });
+  const anchoringChanged = vi.fn();
+  const handlers = {
+    ...createCapture({
+      db,
+      sessions,
+      onSuggestionsChanged: () => {},
+      closeEditorInTab: async () => {},
+    }).handlers,
+    ...createPageSuggestions({
+      db,
+      sessions,
+      reports: new AnchoringReports(),
+      onAnchoringChanged: anchoringChanged,
+    }).handlers,
+  };
   const route = createRouter(handlers, self);
   const send = (type: string, data: unknown, sender: Browser.runtime.MessageSender) =>
     route({ type, data }, sender);
-  return { db, sessions, send };
+  return { db, sessions, send, anchoringChanged };
 }
 
 describe("the page's suggestions, for highlighting", () => {
   beforeEach(() => fakeBrowser.reset());
 
-  it('gives a page only its own suggestions that have something to highlight', async () => {
+  it('gives a page where its submitted suggestions are, and nothing of what they say', async () => {
     const { db, send } = setup();
     const onPage = suggestion({ text: 'On this page' });
     await db.suggestions.bulkAdd([
       onPage,
       suggestion({ text: 'Whole page', quote: '', selectors: [] }),
       suggestion({ text: 'Elsewhere', pageUrl: OTHER_PAGE }),
+      // Drafts are not marked on the page.
+      suggestion({ text: 'Still a draft', syncState: 'draft' }),
     ]);
-    // The page is the sender's, whatever its fragment; data cannot name another page.
-    const response = (await send('listPageSuggestions', {}, pageSender(`${PAGE}#step-3`))) as {
-      items: Partial<Suggestion>[];
-    };
-    expect(response.items.map((s) => s.text)).toEqual(['On this page']);
-    expect(response.items[0]).toEqual({
-      id: onPage.id,
-      text: onPage.text,
-      quote: onPage.quote,
-      selectors: onPage.selectors,
-      syncState: 'queued',
-      remoteStatus: undefined,
-    });
-    await expect(send('listPageSuggestions', {}, popupSender)).rejects.toThrow(
+    // The page is the sender's, whatever its fragment.
+    const response = (await send(
+      'listPageSuggestions',
+      { pageUrl: `${PAGE}#step-3` },
+      pageSender(`${PAGE}#step-3`),
+    )) as { items: object[] };
+    // Only where it is: no text, no quote, no state that would tell the viewer's own apart.
+    expect(response.items).toEqual([{ id: onPage.id, selectors: onPage.selectors }]);
+    await expect(send('listPageSuggestions', { pageUrl: PAGE }, popupSender)).rejects.toThrow(
       'errorForbiddenSender',
     );
+    // Data cannot name a page of another site.
+    await expect(
+      send('listPageSuggestions', { pageUrl: 'https://elsewhere.example/' }, pageSender(PAGE)),
+    ).rejects.toThrow('errorForbiddenSender');
   });
 
   it("lists for the popup the suggestions a tab's page reported not found, for that page only", async () => {
-    const { db, send } = setup();
+    const { db, send, anchoringChanged } = setup();
     const lost = suggestion({ text: 'Lost' });
     const elsewhere = suggestion({ text: 'Not of this page', pageUrl: OTHER_PAGE });
     await db.suggestions.bulkAdd([lost, elsewhere]);
-    await send('listPageSuggestions', {}, pageSender(PAGE));
-    await send('reportAnchoring', { orphans: [lost.id, elsewhere.id] }, pageSender(PAGE));
+    await send('listPageSuggestions', { pageUrl: PAGE }, pageSender(PAGE));
+    await send(
+      'reportAnchoring',
+      { pageUrl: PAGE, orphans: [lost.id, elsewhere.id] },
+      pageSender(PAGE),
+    );
+    expect(anchoringChanged).toHaveBeenCalledTimes(1);
 
     const listed = (await send(
       'listPageOrphans',
@@ -100,16 +115,16 @@ describe("the page's suggestions, for highlighting", () => {
       items: [],
     });
     // Looking at the page again starts afresh.
-    await send('listPageSuggestions', {}, pageSender(PAGE));
+    await send('listPageSuggestions', { pageUrl: PAGE }, pageSender(PAGE));
     expect(await send('listPageOrphans', { tabId: 7, pageUrl: PAGE }, popupSender)).toEqual({
       items: [],
     });
     // Only a page reports, and only ids.
-    await expect(send('reportAnchoring', { orphans: [lost.id] }, popupSender)).rejects.toThrow(
-      'errorForbiddenSender',
-    );
     await expect(
-      send('reportAnchoring', { orphans: ['not-an-id'] }, pageSender(PAGE)),
+      send('reportAnchoring', { pageUrl: PAGE, orphans: [lost.id] }, popupSender),
+    ).rejects.toThrow('errorForbiddenSender');
+    await expect(
+      send('reportAnchoring', { pageUrl: PAGE, orphans: ['not-an-id'] }, pageSender(PAGE)),
     ).rejects.toThrow('errorInvalidRequest');
   });
 
@@ -123,11 +138,13 @@ describe("the page's suggestions, for highlighting", () => {
     const foreign = suggestion({ pageUrl: OTHER_PAGE });
     await db.suggestions.bulkAdd([submitted, foreign]);
 
-    expect(await send('openSuggestion', { id: submitted.id }, pageSender(PAGE))).toEqual({
-      draftId: submitted.id,
-    });
+    const { capability } = (await send(
+      'openSuggestion',
+      { pageUrl: PAGE, id: submitted.id },
+      pageSender(PAGE),
+    )) as { capability: string };
     const editorSender = { ...pageSender(PAGE), frameId: 3, url: `${self.origin}editor.html` };
-    const state = await send('loadEditor', {}, editorSender);
+    const state = await send('loadEditor', { capability }, editorSender);
     expect(state).toMatchObject({
       draftId: submitted.id,
       text: 'Sent already',
@@ -136,8 +153,8 @@ describe("the page's suggestions, for highlighting", () => {
       remoteStatus: 'planned',
     });
     // A page opens only its own suggestions.
-    await expect(send('openSuggestion', { id: foreign.id }, pageSender(PAGE))).rejects.toThrow(
-      'errorNoSuchSuggestion',
-    );
+    await expect(
+      send('openSuggestion', { pageUrl: PAGE, id: foreign.id }, pageSender(PAGE)),
+    ).rejects.toThrow('errorNoSuchSuggestion');
   });
 });

@@ -2,13 +2,13 @@
 // (https://www.w3.org/TR/annotation-model/) plus a few project terms. Shared by the client and
 // the reference server, so it must stay free of Node and extension APIs.
 import * as v from 'valibot';
-import type {
-  CssSelector,
-  Selector,
-  TextPositionSelector,
-  TextQuoteSelector,
-  XPathSelector,
-} from '../anchoring/types';
+import { SelectorSchema } from './selectors';
+import { LIMITS, SUGGESTION_STATUSES } from './vocabulary';
+
+// The plain vocabulary and the selector schema live in their own modules, so the content
+// script can use them without the rest of the wire format.
+export { SelectorSchema } from './selectors';
+export { LIMITS, SUGGESTION_STATUSES, type SuggestionStatus } from './vocabulary';
 
 export const ANNOTATION_MEDIA_TYPE =
   'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"';
@@ -41,71 +41,12 @@ export const FLYWHEEL_CONTEXT = {
 /** The `@context` every annotation, page and collection carries on the wire. */
 export const ANNOTATION_CONTEXT = [W3C_ANNOTATION_CONTEXT, FLYWHEEL_CONTEXT] as const;
 
-export const SUGGESTION_STATUSES = [
-  'submitted',
-  'under-review',
-  'planned',
-  'done',
-  'declined',
-] as const;
-export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
-
-export const LIMITS = {
-  suggestionText: 10_000,
-  replyText: 10_000,
-  quote: 2_000,
-  quoteContext: 256,
-  elementSelector: 1_000,
-  selectors: 8,
-  bodies: 10,
-  tag: 64,
-  category: 64,
-  creatorName: 200,
-  url: 2_048,
-  /** Whole request bodies; the server answers 413 above it. */
-  requestBytes: 64 * 1024,
-} as const;
-
 const httpUrl = v.pipe(
   v.string(),
   v.maxLength(LIMITS.url),
   v.url('must be an absolute URL'),
   v.regex(/^https?:\/\//i, 'must be an http(s) URL'),
 );
-
-const textQuoteSelector: v.GenericSchema<TextQuoteSelector> = v.object({
-  type: v.literal('TextQuoteSelector'),
-  exact: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.quote)),
-  prefix: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.quoteContext))),
-  suffix: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.quoteContext))),
-});
-
-const offset = v.pipe(v.number(), v.integer(), v.minValue(0));
-const textPositionSelector: v.GenericSchema<TextPositionSelector> = v.pipe(
-  v.object({ type: v.literal('TextPositionSelector'), start: offset, end: offset }),
-  v.check((selector) => selector.end >= selector.start, 'end must not be before start'),
-);
-
-const elementSelectorValue = v.pipe(
-  v.string(),
-  v.minLength(1),
-  v.maxLength(LIMITS.elementSelector),
-);
-const cssSelector: v.GenericSchema<CssSelector> = v.object({
-  type: v.literal('CssSelector'),
-  value: elementSelectorValue,
-});
-const xpathSelector: v.GenericSchema<XPathSelector> = v.object({
-  type: v.literal('XPathSelector'),
-  value: elementSelectorValue,
-});
-
-const selectorSchema: v.GenericSchema<Selector> = v.union([
-  textQuoteSelector,
-  textPositionSelector,
-  cssSelector,
-  xpathSelector,
-]);
 
 /** The W3C model allows one value or an array; the canonical form on our side is an array. */
 function oneOrMany<T>(item: v.GenericSchema<T>, max: number) {
@@ -160,7 +101,7 @@ export const IncomingSuggestionSchema = v.pipe(
     body: oneOrMany(suggestionBody, LIMITS.bodies),
     target: v.object({
       source: httpUrl,
-      selector: v.optional(oneOrMany(selectorSchema, LIMITS.selectors)),
+      selector: v.optional(oneOrMany(SelectorSchema, LIMITS.selectors)),
     }),
     category: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.category))),
     anonymous: v.optional(v.boolean()),

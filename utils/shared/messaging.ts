@@ -1,67 +1,91 @@
-// The whole protocol between Flywheel's contexts, typed both ways and validated on arrival.
+// The whole protocol between Flywheel's contexts, in one map per direction, typed both ways
+// and validated on arrival:
 //
-//   page (content script) ──► background : PageRequests
-//   editor frame          ──► background : EditorRequests
-//   popup, options        ──► background : ExtensionRequests
-//   background            ──► page       : PageCommands
+//   page (content script), editor frame, popup/options ──► background : `requests`
+//   background ──► popup, options (broadcast)                         : `events`
+//   background, popup ──► the content script of one tab               : `pageCommands`
 //
-// The background is the one writer of the database; everything else asks it by message.
+// Adding a request is one entry in `requests` (who may send it, its schema), its answer in
+// `Responses`, and its handler in the background (the router's type demands one).
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import { SelectorSchema } from '../protocol/selectors';
+import { LIMITS } from '../protocol/vocabulary';
 import type { PageLabelTemplates } from './page-labels';
 import {
   CATEGORIES,
   MAX_DRAFT_LENGTH,
   MAX_PAGE_SUGGESTIONS,
-  MAX_QUOTE_LENGTH,
   MAX_TITLE_LENGTH,
   type Suggestion,
 } from './suggestion';
 import type { AuthMode, SyncStatus } from './sync-status';
 
-const selectorSchema = v.variant('type', [
-  v.object({
-    type: v.literal('TextQuoteSelector'),
-    exact: v.pipe(v.string(), v.maxLength(MAX_QUOTE_LENGTH)),
-    prefix: v.optional(v.pipe(v.string(), v.maxLength(64))),
-    suffix: v.optional(v.pipe(v.string(), v.maxLength(64))),
-  }),
-  v.object({
-    type: v.literal('TextPositionSelector'),
-    start: v.pipe(v.number(), v.integer(), v.minValue(0)),
-    end: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  }),
-  v.object({ type: v.literal('CssSelector'), value: v.pipe(v.string(), v.maxLength(2_000)) }),
-  v.object({ type: v.literal('XPathSelector'), value: v.pipe(v.string(), v.maxLength(2_000)) }),
-]);
+/** Who may send a request: the page's content script, the editor frame, or popup/options. */
+export type SenderKind = 'page' | 'editor' | 'extension';
+
+const uuid = v.pipe(v.string(), v.uuid());
+/**
+ * The one-time capability the background issues when it opens an editor frame for a tab and
+ * page; the frame must show it with every request. A page that frames the editor itself has
+ * none.
+ */
+const capability = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,64}$/));
+const tabId = v.pipe(v.number(), v.integer(), v.minValue(0));
+const endpointUrl = v.pipe(v.string(), v.maxLength(LIMITS.url));
+const token = v.pipe(v.string(), v.maxLength(4_096));
 
 const draftFields = {
-  draftId: v.pipe(v.string(), v.uuid()),
+  capability,
+  draftId: uuid,
   text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_LENGTH)),
   category: v.picklist(CATEGORIES),
   anonymous: v.boolean(),
 };
 
-/** Who may send a request: the page's content script, the editor frame, or popup/options. */
-export type SenderKind = 'page' | 'editor' | 'extension';
+const empty = v.object({});
 
-export const requestSchemas = {
-  /** The person opened the widget on a page; the selection (if any) becomes the quote. */
+export const requests = {
+  // ── From the page's content script ──────────────────────────────────────────────────────
+  /** The person opened the editor on a page; the selection (if any) becomes the quote. */
   openEditor: {
     from: 'page',
     schema: v.object({
+      /** The page's address as the content script sees it (it follows in-page routes). */
+      pageUrl: v.pipe(v.string(), v.maxLength(8_192)),
       title: v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH * 4)),
-      quote: v.pipe(v.string(), v.maxLength(MAX_QUOTE_LENGTH)),
-      selectors: v.pipe(v.array(selectorSchema), v.maxLength(8)),
+      quote: v.pipe(v.string(), v.maxLength(LIMITS.quote)),
+      selectors: v.pipe(v.array(SelectorSchema), v.maxLength(LIMITS.selectors)),
     }),
   },
-  /** The page UI's text (see utils/page-labels.ts). */
-  getPageLabels: { from: 'page', schema: v.object({}) },
-  /** The editor frame asks what it is editing (the page is known from its tab, not from it). */
-  loadEditor: { from: 'editor', schema: v.object({}) },
+  /** The person clicked a highlight (or chose it in the navigator): open it in the frame. */
+  openSuggestion: {
+    from: 'page',
+    schema: v.object({ pageUrl: v.pipe(v.string(), v.maxLength(8_192)), id: uuid }),
+  },
+  /** The page UI's text (see utils/shared/page-labels.ts). */
+  getPageLabels: { from: 'page', schema: empty },
+  /** What to highlight: the page is the sender's tab, never a field of the data. */
+  listPageSuggestions: {
+    from: 'page',
+    schema: v.object({ pageUrl: v.pipe(v.string(), v.maxLength(8_192)) }),
+  },
+  /** Which of the page's suggestions the content script could not find on it. */
+  reportAnchoring: {
+    from: 'page',
+    schema: v.object({
+      pageUrl: v.pipe(v.string(), v.maxLength(8_192)),
+      orphans: v.pipe(v.array(uuid), v.maxLength(MAX_PAGE_SUGGESTIONS)),
+    }),
+  },
+
+  // ── From the editor frame (each carries the capability it was opened with) ──────────────
+  loadEditor: { from: 'editor', schema: v.object({ capability }) },
   saveDraft: { from: 'editor', schema: v.object(draftFields) },
   submitSuggestion: { from: 'editor', schema: v.object(draftFields) },
-  closeEditor: { from: 'editor', schema: v.object({}) },
+  closeEditor: { from: 'editor', schema: v.object({ capability }) },
+
+  // ── From the popup and the options page ─────────────────────────────────────────────────
   listSuggestions: {
     from: 'extension',
     schema: v.object({
@@ -69,52 +93,36 @@ export const requestSchemas = {
       limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)),
     }),
   },
-  // Highlights of the page's suggestions: the page is the sender's tab, never a field of the data.
-  listPageSuggestions: { from: 'page', schema: v.object({}) },
-  /** Which of the page's suggestions the content script could not find on it. */
-  reportAnchoring: {
-    from: 'page',
-    schema: v.object({
-      orphans: v.pipe(v.array(v.pipe(v.string(), v.uuid())), v.maxLength(MAX_PAGE_SUGGESTIONS)),
-    }),
-  },
-  /** The person clicked a highlight: open that suggestion in the widget. */
-  openSuggestion: { from: 'page', schema: v.object({ id: v.pipe(v.string(), v.uuid()) }) },
   /** The popup asks which suggestions were not found on the page its tab shows. */
   listPageOrphans: {
     from: 'extension',
-    schema: v.object({
-      tabId: v.pipe(v.number(), v.integer(), v.minValue(0)),
-      pageUrl: v.pipe(v.string(), v.maxLength(8_192)),
-    }),
+    schema: v.object({ tabId, pageUrl: v.pipe(v.string(), v.maxLength(8_192)) }),
   },
-  // Sync and settings: popup and options page.
-  getSyncOverview: { from: 'extension', schema: v.object({}) },
-  syncNow: { from: 'extension', schema: v.object({}) },
+  getSyncOverview: { from: 'extension', schema: empty },
+  syncNow: { from: 'extension', schema: empty },
   /** The popup opened: bring statuses back if the last look is more than a minute old. */
-  refreshStatuses: { from: 'extension', schema: v.object({}) },
-  retrySuggestion: { from: 'extension', schema: v.object({ id: v.pipe(v.string(), v.uuid()) }) },
-  getSettings: { from: 'extension', schema: v.object({}) },
+  refreshStatuses: { from: 'extension', schema: empty },
+  retrySuggestion: { from: 'extension', schema: v.object({ id: uuid }) },
+  getSettings: { from: 'extension', schema: empty },
   saveSettings: {
     from: 'extension',
     schema: v.object({
-      endpointUrl: v.pipe(v.string(), v.maxLength(2_048)),
+      endpointUrl,
       authMode: v.picklist(['token', 'session']),
-      displayName: v.pipe(v.string(), v.maxLength(200)),
+      displayName: v.pipe(v.string(), v.maxLength(LIMITS.creatorName)),
       /** Absent: keep the stored token; empty: remove it. */
-      token: v.optional(v.pipe(v.string(), v.maxLength(4_096))),
+      token: v.optional(token),
     }),
   },
   testConnection: {
     from: 'extension',
     schema: v.object({
-      endpointUrl: v.pipe(v.string(), v.maxLength(2_048)),
+      endpointUrl,
       authMode: v.picklist(['token', 'session']),
-      token: v.optional(v.pipe(v.string(), v.maxLength(4_096))),
+      token: v.optional(token),
     }),
   },
-  // Sites where the launcher shows: options page.
-  getSites: { from: 'extension', schema: v.object({}) },
+  getSites: { from: 'extension', schema: empty },
   addSite: {
     from: 'extension',
     schema: v.object({ pattern: v.pipe(v.string(), v.maxLength(300)) }),
@@ -123,38 +131,32 @@ export const requestSchemas = {
     from: 'extension',
     schema: v.object({ pattern: v.pipe(v.string(), v.maxLength(300)) }),
   },
-} as const satisfies Record<string, { from: SenderKind; schema: v.GenericSchema }>;
+  /** Recent errors of every context, for the options page's Diagnostics. */
+  getDiagnostics: { from: 'extension', schema: empty },
+  clearDiagnostics: { from: 'extension', schema: empty },
 
-/** The requests the sync side of the background answers. */
-export type SyncRequestType =
-  | 'getSyncOverview'
-  | 'syncNow'
-  | 'refreshStatuses'
-  | 'retrySuggestion'
-  | 'getSettings'
-  | 'saveSettings'
-  | 'testConnection';
-
-/** The requests about sites where the launcher shows. */
-export type SiteRequestType = 'getSites' | 'addSite' | 'removeSite';
-
-/** The requests about highlighting a page's suggestions on it. */
-export type PageSuggestionRequestType =
-  | 'listPageSuggestions'
-  | 'reportAnchoring'
-  | 'openSuggestion'
-  | 'listPageOrphans';
-
-export type RequestType = keyof typeof requestSchemas;
-export type RequestData<K extends RequestType> = v.InferOutput<
-  (typeof requestSchemas)[K]['schema']
+  // ── From any of Flywheel's contexts ─────────────────────────────────────────────────────
+  /** Something failed where the person may not see it: kept in the background's error log. */
+  reportError: {
+    from: ['page', 'editor', 'extension'],
+    schema: v.object({
+      where: v.pipe(v.string(), v.maxLength(100)),
+      message: v.pipe(v.string(), v.maxLength(1_000)),
+    }),
+  },
+} as const satisfies Record<
+  string,
+  { from: SenderKind | readonly SenderKind[]; schema: v.GenericSchema }
 >;
 
-/** What the content script needs to highlight a suggestion: nothing it does not show. */
-export type PageSuggestion = Pick<
-  Suggestion,
-  'id' | 'text' | 'quote' | 'selectors' | 'syncState' | 'remoteStatus'
->;
+export type RequestType = keyof typeof requests;
+export type RequestData<K extends RequestType> = v.InferOutput<(typeof requests)[K]['schema']>;
+
+/** What the content script gets to highlight a suggestion: where it is, nothing it says. */
+export interface PageMark {
+  id: string;
+  selectors: Suggestion['selectors'];
+}
 
 export interface EditorState {
   draftId: string;
@@ -167,30 +169,6 @@ export interface EditorState {
   /** A suggestion opened from its highlight may be submitted already: shown, not edited. */
   syncState: Suggestion['syncState'];
   remoteStatus?: Suggestion['remoteStatus'];
-}
-
-export interface ResponseData {
-  openEditor: { draftId: string };
-  getPageLabels: PageLabelTemplates;
-  loadEditor: EditorState;
-  saveDraft: { savedAt: number };
-  submitSuggestion: { id: string };
-  closeEditor: { closed: boolean };
-  listSuggestions: { items: Suggestion[]; total: number };
-  listPageSuggestions: { items: PageSuggestion[] };
-  reportAnchoring: { stored: boolean };
-  openSuggestion: { draftId: string };
-  listPageOrphans: { items: Suggestion[] };
-  getSyncOverview: SyncOverview;
-  syncNow: { pending: number };
-  refreshStatuses: { updated: number };
-  retrySuggestion: { queued: boolean };
-  getSettings: SettingsView;
-  saveSettings: { endpointUrl: string };
-  testConnection: ConnectionReport;
-  getSites: { sites: SiteEntry[] };
-  addSite: { sites: SiteEntry[] };
-  removeSite: { sites: SiteEntry[] };
 }
 
 export interface SiteEntry {
@@ -233,6 +211,43 @@ export interface ConnectionReport {
   detail: string;
 }
 
+/** One recorded failure (see utils/background/error-log.ts). */
+export interface ErrorEntry {
+  time: number;
+  /** Which context: background, page, editor, popup, options. */
+  context: string;
+  /** Which capability or action. */
+  where: string;
+  message: string;
+}
+
+export interface Responses {
+  openEditor: { capability: string };
+  openSuggestion: { capability: string };
+  getPageLabels: PageLabelTemplates;
+  listPageSuggestions: { items: PageMark[] };
+  reportAnchoring: { stored: boolean };
+  loadEditor: EditorState;
+  saveDraft: { savedAt: number };
+  submitSuggestion: { id: string };
+  closeEditor: { closed: boolean };
+  listSuggestions: { items: Suggestion[]; total: number };
+  listPageOrphans: { items: Suggestion[] };
+  getSyncOverview: SyncOverview;
+  syncNow: { pending: number };
+  refreshStatuses: { updated: number };
+  retrySuggestion: { queued: boolean };
+  getSettings: SettingsView;
+  saveSettings: { endpointUrl: string };
+  testConnection: ConnectionReport;
+  getSites: { sites: SiteEntry[] };
+  addSite: { sites: SiteEntry[] };
+  removeSite: { sites: SiteEntry[] };
+  getDiagnostics: { errors: ErrorEntry[] };
+  clearDiagnostics: { cleared: number };
+  reportError: { recorded: boolean };
+}
+
 export interface Message<K extends RequestType = RequestType> {
   type: K;
   data: RequestData<K>;
@@ -241,23 +256,65 @@ export interface Message<K extends RequestType = RequestType> {
 export function sendMessage<K extends RequestType>(
   type: K,
   data: RequestData<K>,
-): Promise<ResponseData[K]> {
+): Promise<Responses[K]> {
   return browser.runtime.sendMessage({ type, data } satisfies Message<K>);
 }
 
-/** Commands the background sends to the content script of a tab. */
-export interface PageCommands {
-  showEditor: Record<string, never>;
-  closeEditor: Record<string, never>;
+// ── Events: the background tells open extension pages that something changed ─────────────
+export interface Events {
+  /** Suggestions were added, changed or synced: lists and counts are stale. */
+  suggestionsChanged: Record<string, never>;
+  /** A tab's content script reported which suggestions it could not find. */
+  anchoringChanged: Record<string, never>;
+}
+export type EventType = keyof Events;
+const EVENT_TYPES: readonly EventType[] = ['suggestionsChanged', 'anchoringChanged'];
+
+export interface EventMessage<K extends EventType = EventType> {
+  event: K;
+  data: Events[K];
 }
 
-export interface PageCommand<K extends keyof PageCommands = keyof PageCommands> {
+/** The event a message carries, if it is one of ours from the background. */
+export function parseEvent(message: unknown): EventMessage | null {
+  const event = (message as { event?: unknown } | null)?.event;
+  return EVENT_TYPES.includes(event as EventType) ? (message as EventMessage) : null;
+}
+
+/**
+ * Listens to the background's events in an extension page; returns the unsubscribe. Only
+ * messages from this extension's own contexts arrive here (runtime messaging).
+ */
+export function onEvents(listeners: { [K in EventType]?: (data: Events[K]) => void }): () => void {
+  const listener = (message: unknown) => {
+    const parsed = parseEvent(message);
+    if (parsed) (listeners[parsed.event] as ((data: unknown) => void) | undefined)?.(parsed.data);
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}
+
+// ── Page commands: to the content script of one tab ──────────────────────────────────────
+// Checked by hand, not with a schema: the content script must stay small (no valibot in it).
+export interface PageCommands {
+  /** Open the editor on this page (the toolbar button or the keyboard shortcut). */
+  showEditor: Record<string, never>;
+  /** The editor asked to be closed. */
+  closeEditor: Record<string, never>;
+}
+export type PageCommandType = keyof PageCommands;
+const PAGE_COMMANDS: readonly PageCommandType[] = ['showEditor', 'closeEditor'];
+
+export interface PageCommand<K extends PageCommandType = PageCommandType> {
   command: K;
   data: PageCommands[K];
 }
 
-export function isPageCommand(message: unknown): message is PageCommand {
-  if (typeof message !== 'object' || message === null) return false;
-  const command = (message as { command?: unknown }).command;
-  return command === 'showEditor' || command === 'closeEditor';
+/** A page command we know, with no data (none of them takes any), or null. */
+export function parsePageCommand(message: unknown): PageCommand | null {
+  const { command, data } = (message ?? {}) as { command?: unknown; data?: unknown };
+  if (!PAGE_COMMANDS.includes(command as PageCommandType)) return null;
+  if (typeof data !== 'object' || data === null || Object.keys(data).length > 0) return null;
+  return { command: command as PageCommandType, data: {} };
 }

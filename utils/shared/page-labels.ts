@@ -16,6 +16,7 @@ export const PAGE_LABEL_KEYS = [
   'openSuggestionLabel',
   'previousSuggestionLabel',
   'nextSuggestionLabel',
+  'errorOpenFailed',
 ] as const satisfies readonly MessageKey[];
 
 export type PageLabelKey = (typeof PAGE_LABEL_KEYS)[number];

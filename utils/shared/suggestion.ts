@@ -1,20 +1,21 @@
 // The suggestion model shared by every context. No storage code here: the content script
 // imports these names and must not pull in the database.
 import type { Selector } from '../anchoring/types';
+import { LIMITS, type SuggestionStatus } from '../protocol/vocabulary';
 
 /** Where a suggestion stands on this device. */
 export type SyncState = 'draft' | 'queued' | 'sending' | 'synced' | 'failed' | 'conflict';
 /** What the process owner made of it, as the endpoint reports. */
-export type RemoteStatus = 'submitted' | 'under-review' | 'planned' | 'done' | 'declined';
+export type RemoteStatus = SuggestionStatus;
 
 export const CATEGORIES = ['unclear', 'missing-step', 'outdated', 'simplify', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** The longest suggestion that can be submitted; a longer draft is kept, never cut. */
-export const MAX_SUGGESTION_LENGTH = 10_000;
+export const MAX_SUGGESTION_LENGTH = LIMITS.suggestionText;
 /** Drafts keep whatever was typed or pasted, up to a size that cannot hurt the database. */
 export const MAX_DRAFT_LENGTH = 200_000;
-export const MAX_QUOTE_LENGTH = 2_000;
+export const MAX_QUOTE_LENGTH = LIMITS.quote;
 export const MAX_TITLE_LENGTH = 500;
 /** The most suggestions highlighted on one page. */
 export const MAX_PAGE_SUGGESTIONS = 500;

@@ -98,7 +98,7 @@ export async function waitFor(
  * and the launcher button is the host's right end (other controls sit to its left).
  */
 export async function clickLauncher(page: Page): Promise<void> {
-  const launcher = page.locator('flywheel-launcher');
+  const launcher = page.locator('[data-flywheel-ui="launcher"]');
   await launcher.waitFor({ state: 'attached' });
   const box = await launcher.boundingBox();
   if (!box || box.width === 0) throw new Error('The launcher is not visible');
@@ -141,7 +141,7 @@ export async function clickAccessibleButton(page: Page, name: string): Promise<v
 export async function editorFrame(page: Page): Promise<Frame> {
   let frame: Frame | undefined;
   await waitFor(() => {
-    frame = page.frames().find((f) => f.url().includes('/editor.html'));
+    frame = page.frames().find((f) => f.url().includes('/editor.html') && !f.isDetached());
     return frame !== undefined;
   }, 'the editor frame');
   const editor = frame as Frame;

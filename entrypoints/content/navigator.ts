@@ -1,6 +1,6 @@
-import { statusWord } from '@/utils/shared/status-word';
-import type { PageHighlights } from './highlights';
 import { label } from './labels';
+import type { PageContext } from './page-context';
+import type { PageMarks } from './page-marks';
 
 const NAVIGATOR_CSS = `
   .nav {
@@ -12,32 +12,33 @@ const NAVIGATOR_CSS = `
   .nav button { padding: 6px 10px; }
 `;
 
-function textButton(text: string, label: string, onClick: () => void) {
+function textButton(page: PageContext, text: string, label: string, onClick: () => void) {
   const button = document.createElement('button');
   button.type = 'button';
   button.textContent = text;
   button.setAttribute('aria-label', label);
-  button.addEventListener('click', onClick);
+  page.listen(button, 'click', onClick);
   return button;
 }
 
 /**
- * Keyboard access to the highlights: "N suggestions on this page" beside the launcher, with
- * previous and next (each scrolls to the suggestion and shows it) and open.
+ * Keyboard access to the marks: "N suggestions on this page" beside the launcher, with
+ * previous and next (each scrolls to the suggestion and marks it as current) and open. It says
+ * where and how many, never what a suggestion says or whose it is: this text is in the page.
  */
-export function mountSuggestionNavigator(bar: HTMLElement, highlights: PageHighlights) {
+export function mountNavigator(page: PageContext, bar: HTMLElement, highlights: PageMarks) {
   let update: (() => void) | null = null;
   // Built the first time the page has a suggestion to show: most pages never need it.
   const firstUpdate = () => {
     if (update) return update();
     if (highlights.anchored().length === 0) return;
-    update = buildNavigator(bar, highlights);
+    update = buildNavigator(page, bar, highlights);
   };
   highlights.onChange(firstUpdate);
   firstUpdate();
 }
 
-function buildNavigator(bar: HTMLElement, highlights: PageHighlights): () => void {
+function buildNavigator(page: PageContext, bar: HTMLElement, highlights: PageMarks): () => void {
   const style = document.createElement('style');
   style.textContent = NAVIGATOR_CSS;
   const group = document.createElement('div');
@@ -49,22 +50,22 @@ function buildNavigator(bar: HTMLElement, highlights: PageHighlights): () => voi
   const move = (step: number) => {
     const moved = highlights.move(step);
     if (!moved) return;
-    const { item, index } = moved;
     openButton.hidden = false;
     status.textContent = label('pageSuggestionPosition', [
-      String(index + 1),
+      String(moved.index + 1),
       String(highlights.anchored().length),
-      statusWord(item.suggestion),
-      item.suggestion.text,
     ]);
   };
-  const openButton = textButton(label('openSuggestionText'), label('openSuggestionLabel'), () =>
-    highlights.openCurrent(),
+  const openButton = textButton(
+    page,
+    label('openSuggestionText'),
+    label('openSuggestionLabel'),
+    () => highlights.openCurrent(),
   );
   group.append(
-    textButton('‹', label('previousSuggestionLabel'), () => move(-1)),
+    textButton(page, '‹', label('previousSuggestionLabel'), () => move(-1)),
     status,
-    textButton('›', label('nextSuggestionLabel'), () => move(1)),
+    textButton(page, '›', label('nextSuggestionLabel'), () => move(1)),
     openButton,
   );
   let shownCount = -1;

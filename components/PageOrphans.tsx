@@ -7,7 +7,7 @@ export interface Props {
 }
 
 /** "Not found on this page": what the page no longer shows, with the text it was about. */
-export function PageSuggestions({ orphans }: Props) {
+export function PageOrphans({ orphans }: Props) {
   if (orphans.length === 0) return null;
   return (
     <section aria-labelledby="not-found-heading">

@@ -1,0 +1,239 @@
+// Capture: the editor on a page, from opening it to a queued suggestion. The content script
+// opens it for its own tab and page; the editor frame then acts only with the capability it
+// was handed, for that tab and page, until it closes.
+import type { FlywheelDatabase } from '@/utils/background/db';
+import { LIMITS } from '@/utils/protocol/vocabulary';
+import type { EditorState } from '@/utils/shared/messaging';
+import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/shared/suggestion';
+import { storableSelector, storableText } from '@/utils/shared/text';
+import {
+  defineHandlers,
+  type RequestContext,
+  RequestError,
+  requireTab,
+  senderPage,
+} from './router';
+import type { EditorSession, EditorSessions } from './tab-store';
+
+/** After the editor closes, its last flush of typing may still arrive. */
+export const CLOSE_GRACE_MS = 10_000;
+
+export interface CaptureDeps {
+  db: FlywheelDatabase;
+  sessions: EditorSessions;
+  /** Called after anything that changes what the popup or the badge show. */
+  onSuggestionsChanged: () => void;
+  /** Called after a suggestion went into the outbox. */
+  onQueued?: () => void;
+  /** Asks the content script of a tab to take its editor frame down. */
+  closeEditorInTab: (tabId: number) => Promise<void>;
+  now?: () => number;
+  newId?: () => string;
+}
+
+/** 128 random bits, URL-safe. */
+export function newCapability(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+/** The editor document a request came from: Chromium names documents; Firefox has frame ids. */
+function documentOf(context: RequestContext): string {
+  const { documentId, frameId } = context.sender as { documentId?: string; frameId?: number };
+  return documentId ?? `frame:${frameId ?? -1}`;
+}
+
+export function createCapture(deps: CaptureDeps) {
+  const { db, sessions } = deps;
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+
+  /** Drafts open in another tab's editor are left to it: two editors never share one draft. */
+  async function draftsOpenElsewhere(tabId: number): Promise<Set<string>> {
+    const open = await sessions.entries();
+    return new Set(
+      open.filter(([tab, s]) => tab !== tabId && s.endedAt === undefined).map(([, s]) => s.draftId),
+    );
+  }
+
+  async function latestDraftFor(pageUrl: string, tabId: number) {
+    const [onPage, elsewhere] = await Promise.all([
+      db.suggestions.where('pageUrl').equals(pageUrl).toArray(),
+      draftsOpenElsewhere(tabId),
+    ]);
+    return onPage
+      .filter((s) => s.syncState === 'draft' && !elsewhere.has(s.id))
+      .sort((a, b) => b.updatedAt - a.updatedAt)[0];
+  }
+
+  /**
+   * The session a frame's capability names. The first document to show it holds it; any other
+   * document, tab, or a closed session (beyond the grace a last save gets) is refused.
+   */
+  async function sessionFor(
+    context: RequestContext,
+    capability: string,
+    use: 'act' | 'save',
+  ): Promise<EditorSession> {
+    const tabId = requireTab(context);
+    const holder = documentOf(context);
+    const session = await sessions.update(tabId, (current) => {
+      if (current.capability !== capability) return current;
+      return current.holder === undefined ? { ...current, holder } : current;
+    });
+    const valid =
+      session !== undefined &&
+      session.capability === capability &&
+      session.holder === holder &&
+      (session.endedAt === undefined ||
+        (use === 'save' && now() - session.endedAt < CLOSE_GRACE_MS));
+    if (!valid) throw new RequestError('errorNoEditorSession');
+    return session;
+  }
+
+  const handlers = defineHandlers({
+    async openEditor(data, context) {
+      const { tabId, pageUrl } = senderPage(context, data.pageUrl);
+      if (pageUrl.length > LIMITS.url) throw new RequestError('errorPageUrlTooLong');
+      const draft = await latestDraftFor(pageUrl, tabId);
+      const quote = storableText(data.quote);
+      const hasSelection = quote.trim() !== '' || data.selectors.length > 0;
+      // A new selection re-targets the draft; opening with none keeps what it was about.
+      const selectors = hasSelection
+        ? data.selectors.map(storableSelector)
+        : (draft?.selectors ?? []);
+      const target = hasSelection ? quote : (draft?.quote ?? '');
+      const draftId = draft?.id ?? newId();
+      if (draft && hasSelection) {
+        await db.suggestions.update(draft.id, { quote: target, selectors, updatedAt: now() });
+      }
+      const capability = newCapability();
+      await sessions.set(tabId, {
+        capability,
+        draftId,
+        pageUrl,
+        pageTitle: storableText(data.title).slice(0, 500),
+        quote: target,
+        selectors,
+      });
+      return { capability };
+    },
+
+    async loadEditor(data, context) {
+      const session = await sessionFor(context, data.capability, 'act');
+      const draft = await db.suggestions.get(session.draftId);
+      const state: EditorState = {
+        draftId: session.draftId,
+        pageUrl: session.pageUrl,
+        pageTitle: session.pageTitle,
+        quote: session.quote,
+        text: draft?.text ?? '',
+        category: draft?.category ?? 'unclear',
+        anonymous: draft?.anonymous ?? false,
+        syncState: draft?.syncState ?? 'draft',
+        remoteStatus: draft?.remoteStatus,
+      };
+      return state;
+    },
+
+    async saveDraft(data, context) {
+      const session = await sessionFor(context, data.capability, 'save');
+      if (session.draftId !== data.draftId) throw new RequestError('errorNoEditorSession');
+      const savedAt = now();
+      await db.transaction('rw', db.suggestions, async () => {
+        const existing = await db.suggestions.get(data.draftId);
+        if (existing && existing.syncState !== 'draft')
+          throw new RequestError('errorAlreadySubmitted');
+        if (data.text.trim() === '' && !existing) return;
+        const draft: Suggestion = {
+          id: data.draftId,
+          pageUrl: session.pageUrl,
+          pageTitle: session.pageTitle,
+          quote: session.quote,
+          selectors: session.selectors,
+          text: data.text,
+          category: data.category,
+          anonymous: data.anonymous,
+          syncState: 'draft',
+          createdAt: existing?.createdAt ?? savedAt,
+          updatedAt: savedAt,
+        };
+        await db.suggestions.put(draft);
+      });
+      deps.onSuggestionsChanged();
+      return { savedAt };
+    },
+
+    async submitSuggestion(data, context) {
+      const session = await sessionFor(context, data.capability, 'act');
+      if (session.draftId !== data.draftId) throw new RequestError('errorNoEditorSession');
+      const text = storableText(data.text).trim();
+      if (text === '') throw new RequestError('errorEmpty');
+      if (text.length > MAX_SUGGESTION_LENGTH) throw new RequestError('errorTooLong');
+      const submittedAt = now();
+      await db.transaction('rw', db.suggestions, db.outbox, async () => {
+        const existing = await db.suggestions.get(data.draftId);
+        if (existing && existing.syncState !== 'draft')
+          throw new RequestError('errorAlreadySubmitted');
+        await db.suggestions.put({
+          id: data.draftId,
+          pageUrl: session.pageUrl,
+          pageTitle: session.pageTitle,
+          quote: session.quote,
+          selectors: session.selectors,
+          text,
+          category: data.category,
+          anonymous: data.anonymous,
+          syncState: 'queued',
+          createdAt: existing?.createdAt ?? submittedAt,
+          updatedAt: submittedAt,
+          submittedAt,
+        });
+        // The outbox row is written with the change, so a crash cannot leave one without the other.
+        await db.outbox.add({
+          id: newId(),
+          suggestionId: data.draftId,
+          kind: 'create',
+          queuedAt: submittedAt,
+          attempts: 0,
+          notBefore: submittedAt,
+        });
+      });
+      // The next time the editor opens on this page, it starts a new suggestion.
+      await sessions.update(requireTab(context), (s) => ({ ...s, draftId: newId() }));
+      deps.onSuggestionsChanged();
+      deps.onQueued?.();
+      return { id: data.draftId };
+    },
+
+    async closeEditor(data, context) {
+      await sessionFor(context, data.capability, 'act');
+      const tabId = requireTab(context);
+      await sessions.update(tabId, (s) => ({ ...s, endedAt: now() }));
+      await deps.closeEditorInTab(tabId);
+      return { closed: true };
+    },
+
+    async listSuggestions(data) {
+      const [items, total] = await Promise.all([
+        db.suggestions
+          .orderBy('updatedAt')
+          .reverse()
+          .offset(data.offset)
+          .limit(data.limit)
+          .toArray(),
+        db.suggestions.count(),
+      ]);
+      return { items, total };
+    },
+  });
+
+  return {
+    handlers,
+    /** The tab is gone: so is its editor. */
+    tabClosed: (tabId: number) => sessions.delete(tabId),
+  };
+}
