@@ -27,7 +27,7 @@ export default defineConfig({
       'import.meta.env.FLYWHEEL_ENDPOINT': JSON.stringify(process.env.FLYWHEEL_ENDPOINT ?? ''),
     },
   }),
-  manifest: {
+  manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
@@ -45,7 +45,17 @@ export default defineConfig({
       },
     },
     // The editor is an extension page framed into intranet pages: typing stays out of their reach.
-    web_accessible_resources: [{ resources: ['editor.html'], matches: ['<all_urls>'] }],
+    // In Chromium only through a per-session address (use_dynamic_url), so a page cannot probe
+    // for Flywheel or learn its id; Firefox's addresses are already random per installation.
+    web_accessible_resources: [
+      {
+        resources: ['editor.html'],
+        matches: ['<all_urls>'],
+        ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
+      },
+    ],
+    // No remote code, no inline script, no eval in extension pages.
+    content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
     storage: { managed_schema: 'managed-schema.json' },
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
     browser_specific_settings: {
@@ -55,7 +65,7 @@ export default defineConfig({
         data_collection_permissions: { required: ['none'] },
       },
     },
-  },
+  }),
   hooks: {
     // Pages get the browser's own API, not webextension-polyfill (see entrypoints/content/native-browser.ts).
     'vite:build:extendConfig': (entrypoints, config) => {

@@ -65,11 +65,18 @@ export function classifySender(
 ): SenderKind | null {
   if (sender.id !== self.id) return null;
   const url = sender.url ?? '';
-  if (url.startsWith(self.origin)) {
-    const path = url.slice(self.origin.length).split(/[?#]/)[0];
-    // Framed into a tab; whether it was Flywheel that framed it is for its capability to say.
-    if (path === 'editor.html') return sender.tab?.id !== undefined ? 'editor' : null;
-    return 'extension';
+  const own = new URL(self.origin);
+  let from: URL | null = null;
+  try {
+    from = new URL(url);
+  } catch {
+    from = null;
+  }
+  if (from && from.protocol === own.protocol) {
+    // Framed into a tab (in Chromium through its per-session dynamic address); whether it was
+    // Flywheel that framed it is for its capability to say.
+    if (from.pathname === '/editor.html') return sender.tab?.id !== undefined ? 'editor' : null;
+    return from.host === own.host ? 'extension' : null;
   }
   // A content script: runs in a page of a tab; Flywheel's only runs in top frames.
   if (sender.tab?.id !== undefined && (sender.frameId ?? 0) === 0) return 'page';

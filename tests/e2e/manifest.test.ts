@@ -7,7 +7,8 @@ interface Manifest {
   host_permissions: string[];
   optional_host_permissions: string[];
   content_scripts?: unknown[];
-  web_accessible_resources: { resources: string[] }[];
+  web_accessible_resources: { resources: string[]; matches: string[]; use_dynamic_url?: boolean }[];
+  content_security_policy: { extension_pages: string };
   default_locale: string;
 }
 
@@ -25,8 +26,19 @@ describe('the built manifest', () => {
     expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
     // The launcher is registered at run time for the permitted sites only.
     expect(manifest.content_scripts ?? []).toEqual([]);
-    // Only the editor may be framed by pages.
-    expect(manifest.web_accessible_resources.flatMap((r) => r.resources)).toEqual(['editor.html']);
+    // Only the editor may be framed by pages, and in Chromium only at its per-session address:
+    // a page can neither probe for Flywheel nor learn its id from it.
+    expect(manifest.web_accessible_resources).toEqual([
+      { resources: ['editor.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+    ]);
+    // Nothing but the extension's own scripts runs in its pages.
+    expect(manifest.content_security_policy.extension_pages).toBe(
+      "script-src 'self'; object-src 'self'",
+    );
+    // Exactly the permissions the features need.
+    expect([...manifest.permissions].sort()).toEqual(
+      ['activeTab', 'alarms', 'scripting', 'storage'].sort(),
+    );
     expect(manifest.default_locale).toBe('en');
   });
 });

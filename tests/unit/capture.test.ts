@@ -313,3 +313,13 @@ describe('capture in the background', () => {
     expect(page.items.map((s) => s.text)).toEqual(['s3', 's2']);
   });
 });
+
+describe('senders at a per-session address', () => {
+  it('takes the editor at its dynamic address for an editor, and nothing else there', () => {
+    const dynamic = 'chrome-extension://0b9e1c7d-dynamic/';
+    expect(classifySender({ ...editorSender(), url: `${dynamic}editor.html` }, self)).toBe(
+      'editor',
+    );
+    expect(classifySender({ id: self.id, url: `${dynamic}popup.html` }, self)).toBeNull();
+  });
+});
