@@ -5,7 +5,7 @@ import { browser } from 'wxt/browser';
 import type { ErrorLog } from '@/utils/background/error-log';
 import { personSitesItem } from '@/utils/background/settings';
 import type { SiteEntry } from '@/utils/shared/messaging';
-import { CONTENT_SCRIPT_FILE } from '@/utils/shared/open-widget';
+import { CONTENT_SCRIPT_FILE } from '@/utils/shared/open-editor';
 import { checkSitePattern } from '@/utils/shared/site-pattern';
 import { readPolicy } from './policy';
 import { defineHandlers, RequestError } from './router';

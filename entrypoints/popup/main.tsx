@@ -8,7 +8,7 @@ import { relativeTime, SuggestionList } from '@/components/SuggestionList';
 import { SyncStatusBar } from '@/components/SyncStatusBar';
 import { describeError, t } from '@/utils/shared/i18n';
 import { onEvents, type SyncOverview, sendMessage } from '@/utils/shared/messaging';
-import { openWidgetOnTab } from '@/utils/shared/open-widget';
+import { openEditorOnTab } from '@/utils/shared/open-editor';
 import { normalizePageUrl } from '@/utils/shared/pages';
 import type { Suggestion } from '@/utils/shared/suggestion';
 import { type ActivePage, usePageOrphans } from './use-page-orphans';
@@ -121,7 +121,7 @@ function Popup() {
   const suggestHere = async () => {
     if (tabId === null) return;
     try {
-      await openWidgetOnTab(tabId);
+      await openEditorOnTab(tabId);
       window.close();
     } catch (e) {
       setError(describeError(e));

@@ -116,7 +116,7 @@ describe('capturing a suggestion on an intranet page', () => {
     expect(itemText).toContain('127.0.0.1');
     expect(itemText).toContain('Queued');
 
-    // Opening the widget again on the page starts a new suggestion about the page, in a new
+    // Opening the editor again on the page starts a new suggestion about the page, in a new
     // frame (a new document for a new capability).
     await page.bringToFront();
     await page.mouse.click(5, 5);
@@ -218,14 +218,14 @@ describe('capturing a suggestion on an intranet page', () => {
         () => document.querySelector('[data-flywheel-ui="launcher"]')?.shadowRoot,
       ),
     ).toBeNull();
-    // The page's broken document.createElement did not break the widget.
+    // The page's broken document.createElement did not break the editor.
     await clickLauncher(page);
     const editor = await editorFrame(page);
     expect(await editor.getByRole('textbox', { name: 'Suggestion' }).count()).toBe(1);
     await page.close();
   });
 
-  it('opens the widget on the active page from the toolbar popup', async () => {
+  it('opens the editor on the active page from the toolbar popup', async () => {
     // A configured site: a popup opened by script gets no activeTab grant (only a person's
     // click on the toolbar does), so an unconfigured page cannot be driven this way.
     const page = await openPage(site.url('/holiday-allowance.html'));

@@ -50,7 +50,7 @@ async function whatThePageCanRead(page: Page, words: string[]) {
   return page.evaluate((secrets) => {
     const found: string[] = [];
     const html = document.documentElement.outerHTML;
-    const text = document.documentElement.innerText ?? '';
+    const text = document.documentElement.textContent ?? '';
     for (const secret of secrets) {
       const word = secret.split(' ')[0] as string;
       getSelection()?.removeAllRanges();
@@ -139,7 +139,7 @@ describe('a hostile page learns nothing of what a person writes', () => {
     // A person's click on the mark opens it, in the extension's frame, where the text is.
     await page.mouse.click(mark.x, mark.y);
     const card = await editorFrame(page);
-    await expect.poll(() => card.locator('body').innerText()).toContain(SUBMITTED);
+    await expect.poll(() => card.locator('body').textContent()).toContain(SUBMITTED);
     expect(await whatThePageCanRead(page, [SUBMITTED, DRAFT])).toEqual([]);
     await page.close();
   });

@@ -1,5 +1,6 @@
 // Sites where the launcher shows, as match patterns. Shared by the options page and the
 // background; no extension APIs here.
+import { MatchPattern } from 'wxt/utils/match-patterns';
 
 export type SitePatternCheck =
   | { ok: true; pattern: string }
@@ -27,5 +28,12 @@ export function checkSitePattern(input: string): SitePatternCheck {
   }
   const label = /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:]+\]$/;
   if (!label.test(host)) return { ok: false, error: 'errorSiteMalformed' };
-  return { ok: true, pattern: `${scheme}://${host}/*` };
+  const pattern = `${scheme}://${host}/*`;
+  // The browser's own grammar of match patterns has the last word (WXT ships its parser).
+  try {
+    new MatchPattern(pattern);
+  } catch {
+    return { ok: false, error: 'errorSiteMalformed' };
+  }
+  return { ok: true, pattern };
 }

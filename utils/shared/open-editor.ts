@@ -5,10 +5,10 @@ import type { PageCommand } from './messaging';
 export const CONTENT_SCRIPT_FILE = '/content-scripts/content.js';
 
 /**
- * Opens the suggestion widget on a tab the person pointed Flywheel at (toolbar popup or
+ * Opens the editor on a tab the person pointed Flywheel at (toolbar popup or
  * keyboard shortcut): activeTab lets us inject without a site permission.
  */
-export async function openWidgetOnTab(tabId: number): Promise<void> {
+export async function openEditorOnTab(tabId: number): Promise<void> {
   await browser.scripting.executeScript({
     target: { tabId },
     func: () => {
