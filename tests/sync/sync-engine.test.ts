@@ -21,7 +21,7 @@ beforeAll(async () => {
   const database = await openDatabase({ memory: true });
   server = await startServer({ port: 0, database, tokens: [{ token: TOKEN, role: 'write' }] });
   proxy = await startFaultProxy(server.containerUrl);
-});
+}, 60_000);
 afterAll(async () => {
   await proxy?.close();
   await server?.close();

@@ -9,6 +9,14 @@ import type {
   TextQuoteSelector,
   XPathSelector,
 } from '../anchoring/types';
+import { findUnstorable, unstorableTextReason, utf8Length } from './storable';
+
+export {
+  findUnstorable,
+  MAX_JSON_DEPTH,
+  type StorableIssue,
+  unstorableTextReason,
+} from './storable';
 
 export const ANNOTATION_MEDIA_TYPE =
   'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"';
@@ -36,6 +44,10 @@ export const FLYWHEEL_CONTEXT = {
     '@id': `${FLYWHEEL_VOCABULARY}replyCount`,
     '@type': 'http://www.w3.org/2001/XMLSchema#integer',
   },
+  fromOwner: {
+    '@id': `${FLYWHEEL_VOCABULARY}fromOwner`,
+    '@type': 'http://www.w3.org/2001/XMLSchema#boolean',
+  },
 } as const;
 
 /** The `@context` every annotation, page and collection carries on the wire. */
@@ -49,6 +61,28 @@ export const SUGGESTION_STATUSES = [
   'declined',
 ] as const;
 export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
+
+/**
+ * The categories the extension offers. The wire takes any `category` of 1-64 characters (an
+ * organisation's own client may have others); these are the ones Flywheel's editor sends.
+ */
+export const SUGGESTION_CATEGORIES = [
+  'unclear',
+  'missing-step',
+  'outdated',
+  'simplify',
+  'other',
+] as const;
+export type SuggestionCategory = (typeof SUGGESTION_CATEGORIES)[number];
+
+/**
+ * The request header that carries a suggestion's author secret: random per suggestion, made
+ * by the author's browser, sent only to the endpoint, which keeps only its hash. With it (or
+ * an owner token) a suggestion may be replaced or deleted.
+ */
+export const AUTHOR_SECRET_HEADER = 'Flywheel-Author-Secret';
+/** 32-128 characters of base64url: at least 192 bits from a 32-byte random value. */
+export const AUTHOR_SECRET_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
 
 export const LIMITS = {
   suggestionText: 10_000,
@@ -66,12 +100,25 @@ export const LIMITS = {
   requestBytes: 64 * 1024,
 } as const;
 
+const storableText = v.check(
+  (text: string) => unstorableTextReason(text) === undefined,
+  'must not contain NUL or half of a character (a lone UTF-16 surrogate)',
+);
+
 const httpUrl = v.pipe(
   v.string(),
-  v.maxLength(LIMITS.url),
+  v.maxLength(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+  // Indexed: an index entry is limited in bytes, and non-ASCII takes up to 4 a character.
+  v.check((url) => utf8Length(url) <= LIMITS.url, `must be at most ${LIMITS.url} bytes as UTF-8`),
+  storableText,
   v.url('must be an absolute URL'),
   v.regex(/^https?:\/\//i, 'must be an http(s) URL'),
 );
+
+/** True for an absolute http(s) URL the wire accepts (LIMITS.url, storable text). */
+export function isWireUrl(url: string): boolean {
+  return v.is(httpUrl, url);
+}
 
 const textQuoteSelector: v.GenericSchema<TextQuoteSelector> = v.object({
   type: v.literal('TextQuoteSelector'),
@@ -100,7 +147,8 @@ const xpathSelector: v.GenericSchema<XPathSelector> = v.object({
   value: elementSelectorValue,
 });
 
-const selectorSchema: v.GenericSchema<Selector> = v.union([
+/** The selectors of a target, as the wire (and every context of the extension) accepts them. */
+export const SelectorSchema: v.GenericSchema<Selector> = v.union([
   textQuoteSelector,
   textPositionSelector,
   cssSelector,
@@ -150,6 +198,14 @@ const creatorSchema = v.object({
 
 const createdSchema = v.optional(v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp')));
 
+const UNSTORABLE_MESSAGE =
+  'text must not contain NUL or half of a character, nor nest deeper than 16 levels';
+const storableAnnotation = <T>() =>
+  v.check<T, typeof UNSTORABLE_MESSAGE>(
+    (annotation) => findUnstorable(annotation) === undefined,
+    UNSTORABLE_MESSAGE,
+  );
+
 /** What a client sends to create (POST) or replace (PUT) a suggestion. */
 export const IncomingSuggestionSchema = v.pipe(
   v.object({
@@ -160,7 +216,7 @@ export const IncomingSuggestionSchema = v.pipe(
     body: oneOrMany(suggestionBody, LIMITS.bodies),
     target: v.object({
       source: httpUrl,
-      selector: v.optional(oneOrMany(selectorSchema, LIMITS.selectors)),
+      selector: v.optional(oneOrMany(SelectorSchema, LIMITS.selectors)),
     }),
     category: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.category))),
     anonymous: v.optional(v.boolean()),
@@ -183,20 +239,28 @@ export const IncomingSuggestionSchema = v.pipe(
     (annotation) => !(annotation.anonymous === true && annotation.creator !== undefined),
     'an anonymous suggestion must not carry a creator',
   ),
+  storableAnnotation(),
 );
 export type IncomingSuggestion = v.InferOutput<typeof IncomingSuggestionSchema>;
 
 /** A reply (from a colleague or a process owner) to one suggestion, targeting its `id`. */
-export const IncomingReplySchema = v.object({
-  '@context': contextSchema,
-  type: v.literal('Annotation'),
-  motivation: v.literal('replying'),
-  created: createdSchema,
-  body: oneOrMany(textualBody(['replying', 'commenting'], LIMITS.replyText), 1),
-  target: httpUrl,
-  anonymous: v.optional(v.boolean()),
-  creator: v.optional(creatorSchema),
-});
+export const IncomingReplySchema = v.pipe(
+  v.object({
+    '@context': contextSchema,
+    type: v.literal('Annotation'),
+    motivation: v.literal('replying'),
+    created: createdSchema,
+    body: oneOrMany(textualBody(['replying', 'commenting'], LIMITS.replyText), 1),
+    target: httpUrl,
+    anonymous: v.optional(v.boolean()),
+    creator: v.optional(creatorSchema),
+  }),
+  v.check(
+    (reply) => !(reply.anonymous === true && reply.creator !== undefined),
+    'an anonymous reply must not carry a creator',
+  ),
+  storableAnnotation(),
+);
 export type IncomingReply = v.InferOutput<typeof IncomingReplySchema>;
 
 /** Either kind of annotation a client may POST to the container. */
@@ -224,7 +288,12 @@ export const StoredSuggestionSchema = v.object({
 });
 export type StoredSuggestion = v.InferOutput<typeof StoredSuggestionSchema>;
 
-export const StoredReplySchema = v.object({ ...IncomingReplySchema.entries, ...serverFields });
+export const StoredReplySchema = v.object({
+  ...IncomingReplySchema.pipe[0].entries,
+  ...serverFields,
+  /** Set by the endpoint, never by a client: the reply was posted by a process owner. */
+  fromOwner: v.optional(v.boolean()),
+});
 export type StoredReply = v.InferOutput<typeof StoredReplySchema>;
 
 export const StoredAnnotationSchema = v.variant('motivation', [
