@@ -54,6 +54,11 @@ export interface OutboxOperation {
   /** Earliest time to try again (backoff, Retry-After). */
   notBefore: number;
   /**
+   * Answers that said the endpoint itself failed (5xx) or was busy with it (409), for this
+   * operation. At MAX_SERVER_ERRORS the suggestion is `failed`, so one item cannot retry for ever.
+   */
+  serverErrors?: number;
+  /**
    * The request body as first sent. Every retry sends exactly this, so a setting changed in
    * between (a display name) cannot make a resend look like another suggestion to the endpoint.
    */
