@@ -1,4 +1,5 @@
 // Starts the endpoint in-process: used by main.ts, the tests and the demo launcher.
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -58,24 +59,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ));
   const lifecycle: Lifecycle = { draining: false };
   const app = createApp({ ...options, database, lifecycle });
+  // Requests whose answer is not yet written out; close() waits for them.
   let inFlight = 0;
   let drained: (() => void) | undefined;
-  const fetch = async (request: Request, env: unknown) => {
-    inFlight++;
-    try {
-      return await app.fetch(request, env);
-    } finally {
-      inFlight--;
-      if (inFlight === 0) drained?.();
-    }
-  };
   let server: ReturnType<typeof serve>;
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const started = serve({ fetch, port: options.port ?? 8787, hostname: host }, () =>
+      const started = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host }, () =>
         resolve(started),
       );
       started.once('error', reject);
+      started.on('request', (_request, response: ServerResponse) => {
+        inFlight++;
+        response.once('close', () => {
+          inFlight--;
+          if (inFlight === 0) drained?.();
+        });
+      });
     });
   } catch (error) {
     // E.g. the port is taken: do not leave the database open behind a failed start.
