@@ -53,7 +53,11 @@ export const STRINGS = {
   noCategory: 'None',
   support: 'Support',
   supportCount: (count: number) =>
-    count === 1 ? '1 person supports this' : `${formatNumber(count)} people support this`,
+    count === 0
+      ? 'No support yet'
+      : count === 1
+        ? '1 person supports this'
+        : `${formatNumber(count)} people support this`,
   status: 'Status',
   setStatus: 'Set status',
   reply: 'Reply',

@@ -10,6 +10,7 @@ import {
   categoryInWords,
   dayInWords,
   KNOWN_CATEGORIES,
+  LOCALE,
   STATUS_WORDS,
   STRINGS,
 } from './strings';
@@ -22,8 +23,9 @@ body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1000px;
 header { display: flex; align-items: center; justify-content: space-between; border-bottom: 1px solid #ccc; padding: .5rem 0; }
 header p { margin: 0; font-weight: 600; }
 h1 { font-size: 1.4rem; margin: 1rem 0 .5rem; }
-h2 { font-size: 1.1rem; margin: 0; }
-h3 { font-size: 1rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.15rem; margin: 0; }
+h3 { font-size: 1.1rem; margin: 0; }
+h4 { font-size: 1rem; margin: 0 0 .25rem; }
 a { color: #0645ad; }
 .find { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; background: #f4f4f4; padding: .75rem; border-radius: 6px; }
 .find label { display: flex; flex-direction: column; font-size: .9rem; }
@@ -47,7 +49,7 @@ nav ul { list-style: none; padding: 0; display: flex; gap: 1rem; }
 
 export function layout(content: Markup, options: { signOutToken?: string } = {}): Markup {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${LOCALE}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -26,16 +26,27 @@ ${Array.from({ length: 80 }, (_, index) => `<p>Background paragraph ${index + 1}
 ${Array.from({ length: 20 }, (_, index) => `<p>Closing paragraph ${index + 1}.</p>`).join('\n')}
 </body></html>`;
 
-const ids: { signed: string; anonymous: string; markup: string } = {
+/** A second page, where a quote runs over two paragraphs (a start,end text directive). */
+const STEPS_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Travel</title></head>
+<body><h1>Travel</h1>
+${Array.from({ length: 80 }, (_, index) => `<p>Travel rule ${index + 1} about trains and hotels.</p>`).join('\n')}
+<p id="first">Book your journey through the travel desk at least two weeks ahead of the trip.</p>
+<p id="second">Keep every ticket and hotel invoice until the claim is paid out in full.</p>
+${Array.from({ length: 20 }, (_, index) => `<p>Closing rule ${index + 1}.</p>`).join('\n')}
+</body></html>`;
+
+const ids: { signed: string; anonymous: string; markup: string; long: string } = {
   signed: '',
   anonymous: '',
   markup: '',
+  long: '',
 };
 const MARKUP_TEXT = '<img src=x onerror="document.title=\'pwned\'"><script>alert(1)</script> fix';
 
 beforeAll(async () => {
   pagesDir = await mkdtemp(join(tmpdir(), 'flywheel-triage-pages-'));
   await writeFile(join(pagesDir, 'purchase.html'), PROCESS_PAGE);
+  await writeFile(join(pagesDir, 'travel.html'), STEPS_PAGE);
   site = await startStaticServer({ '/': pagesDir });
   server = await startServer({
     port: 0,
@@ -76,6 +87,25 @@ beforeAll(async () => {
   ).body.id;
   ids.markup = (
     await create(server.containerUrl, suggestion(site.url('/other.html'), MARKUP_TEXT))
+  ).body.id;
+  ids.long = (
+    await create(
+      server.containerUrl,
+      suggestion(site.url('/travel.html'), 'Two weeks is impossible for urgent client visits', {
+        target: {
+          source: site.url('/travel.html'),
+          selector: [
+            {
+              type: 'TextQuoteSelector',
+              exact:
+                'through the travel desk at least two weeks ahead of the trip.\n\nKeep every ticket and hotel invoice',
+              prefix: 'Travel rule 80 about trains and hotels.\n\nBook your journey ',
+              suffix: ' until the claim is paid out in full.',
+            },
+          ],
+        },
+      }),
+    )
   ).body.id;
   axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   browser = await chromium.launch({
@@ -137,7 +167,7 @@ describe('triage page in Chromium', () => {
       expect(await axeViolations(page)).toEqual([]);
 
       await signIn(page);
-      expect(await page.getByRole('article').count()).toBe(3);
+      expect(await page.getByRole('article').count()).toBe(4);
       expect(await axeViolations(page)).toEqual([]);
 
       // HTML in a suggestion is shown as its text, and does nothing.
@@ -216,6 +246,26 @@ describe('triage page in Chromium', () => {
           page.evaluate(() => {
             const step = document.getElementById('step')?.getBoundingClientRect();
             return step !== undefined && step.top >= 0 && step.bottom <= window.innerHeight;
+          }),
+        )
+        .toBe(true);
+      expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
+
+      // A quote over two paragraphs is found by its first and last words.
+      await page.goto(`${server.url}/triage?q=urgent`);
+      const longLink = articleFor(page, 'urgent client visits').getByRole('link', {
+        name: 'Open on the page',
+      });
+      expect(await longLink.getAttribute('href')).toBe(
+        `${site.url('/travel.html')}#:~:text=Book%20your%20journey-,through%20the%20travel%20desk,ticket%20and%20hotel%20invoice,-until%20the%20claim`,
+      );
+      await longLink.click();
+      await page.waitForURL(/travel\.html/);
+      await expect
+        .poll(() =>
+          page.evaluate(() => {
+            const first = document.getElementById('first')?.getBoundingClientRect();
+            return first !== undefined && first.top >= 0 && first.bottom <= window.innerHeight;
           }),
         )
         .toBe(true);

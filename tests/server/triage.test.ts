@@ -3,7 +3,10 @@
 // PostgreSQL; and two instances on one PostgreSQL acting as one.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../server/database';
 import { type RunningServer, startServer } from '../../server/start-server';
+import { readFilter } from '../../server/triage/filters';
+import { createTriageQueries } from '../../server/triage/queries';
 import { startTestPostgres, type TestPostgres } from './helpers/postgres-cluster';
 import {
   call,
@@ -500,4 +503,60 @@ describe('two triage instances on one PostgreSQL', () => {
     };
     expect(stored.status).toBe('planned');
   });
+
+  it('reads every screen through indexes, at 20,000 suggestions', async () => {
+    const database = first.database;
+    await database.query(`INSERT INTO annotations (id, kind, target_source, document, status, vote_count)
+      SELECT gen_random_uuid(), 'suggestion',
+             'https://site' || (i % 20) || '.intranet.example/page/' || (i % 2000),
+             jsonb_build_object('type', 'Annotation', 'motivation', 'editing',
+               'category', (ARRAY['unclear', 'missing-step', 'outdated', 'simplify', 'other'])[1 + i % 5],
+               'body', jsonb_build_array(jsonb_build_object('type', 'TextualBody',
+                 'purpose', 'editing', 'value', 'Idea ' || i || ' about step' || (i % 997)))),
+             (ARRAY['submitted', 'under-review', 'planned', 'done', 'declined'])[1 + (i / 7) % 5],
+             i % 13
+        FROM generate_series(1, 20000) AS i`);
+    await database.query(`INSERT INTO annotations (id, kind, target_source, parent_id, document, from_owner)
+      SELECT gen_random_uuid(), 'reply', target_source, id, '{"body": [{"value": "ok"}]}', seq % 2 = 0
+        FROM annotations WHERE kind = 'suggestion' AND seq % 5 = 0`);
+    await database.query('ANALYZE annotations');
+
+    const seen: { sql: string; params: readonly unknown[] }[] = [];
+    const recording: Database = {
+      ...database,
+      query: (sql, params = []) => {
+        seen.push({ sql, params });
+        return database.query(sql, params);
+      },
+    };
+    const queries = createTriageQueries(recording);
+    const views = [
+      '',
+      'sort=supported',
+      'sort=unanswered',
+      'status=done',
+      'site=site3.intranet.example',
+      'category=outdated',
+      'page=https://site3.intranet.example/page/3',
+      'q=idea',
+      'q=step12',
+      'q=nowhere',
+      'site=site3.intranet.example&status=planned&sort=supported&q=idea',
+      'sort=supported&after=6.15000',
+    ];
+    for (const view of views) {
+      const screen = await queries.screen(readFilter(new URLSearchParams(view)), 50);
+      if (!view.includes('nowhere')) expect(screen.suggestions.length).toBeGreaterThan(0);
+    }
+    await queries.sites(200);
+    expect(seen.length).toBeGreaterThan(views.length * 3);
+    for (const { sql, params } of seen) {
+      const [plan] = await database.query<{ 'QUERY PLAN': unknown }>(
+        `EXPLAIN (FORMAT JSON) ${sql}`,
+        params,
+      );
+      const text = JSON.stringify(plan?.['QUERY PLAN']);
+      expect(text, sql).not.toContain('"Seq Scan"');
+    }
+  }, 60_000);
 });
