@@ -325,7 +325,8 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
           id: collectionIri,
           type: ['BasicContainer', 'AnnotationCollection'],
           total,
-          first: { ...page, partOf: collectionIri },
+          // Embedded in its collection, the first page needs no partOf (W3C protocol 4.2).
+          first: page,
         }
       : { '@context': ANNOTATION_CONTEXT, ...page, partOf: { id: collectionIri, total } };
     // A listing of the whole container has no one revision: there the page is hashed.

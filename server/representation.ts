@@ -52,8 +52,12 @@ export function toWireAnnotation(
       fromOwner: record.fromOwner,
     };
   }
+  // A suggestion about the whole page targets the page's URL itself (W3C model 3.2).
+  const target = record.document.target as { source?: unknown; selector?: unknown[] } | undefined;
+  const wholePage = target && typeof target === 'object' && !target.selector?.length;
   return {
     ...common,
+    ...(wholePage ? { target: target.source } : {}),
     status: record.status,
     voteCount: record.voteCount,
     replyCount: record.replyCount,

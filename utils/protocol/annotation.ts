@@ -198,6 +198,25 @@ const creatorSchema = v.object({
 
 const createdSchema = v.optional(v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp')));
 
+/**
+ * A part of a page (a Specific Resource: its `source` and selectors) or, for a suggestion
+ * about the whole page, the page's URL alone, as the W3C model has it (an object with a
+ * `source` and no selector is neither a Specific Resource nor an External Web Resource).
+ * Parsed to one shape either way: `{ source, selector? }`.
+ */
+const suggestionTarget = v.pipe(
+  v.union([
+    httpUrl,
+    v.object({
+      source: httpUrl,
+      selector: v.optional(oneOrMany(SelectorSchema, LIMITS.selectors)),
+    }),
+  ]),
+  v.transform((target): { source: string; selector?: Selector[] } =>
+    typeof target === 'string' ? { source: target } : target,
+  ),
+);
+
 const UNSTORABLE_MESSAGE =
   'text must not contain NUL or half of a character, nor nest deeper than 16 levels';
 const storableAnnotation = <T>() =>
@@ -214,10 +233,7 @@ export const IncomingSuggestionSchema = v.pipe(
     motivation: v.literal('editing'),
     created: createdSchema,
     body: oneOrMany(suggestionBody, LIMITS.bodies),
-    target: v.object({
-      source: httpUrl,
-      selector: v.optional(oneOrMany(SelectorSchema, LIMITS.selectors)),
-    }),
+    target: suggestionTarget,
     category: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.category))),
     anonymous: v.optional(v.boolean()),
     creator: v.optional(creatorSchema),
@@ -242,6 +258,8 @@ export const IncomingSuggestionSchema = v.pipe(
   storableAnnotation(),
 );
 export type IncomingSuggestion = v.InferOutput<typeof IncomingSuggestionSchema>;
+/** The same as a client writes it (before parsing): `target` may be the page URL alone. */
+export type SuggestionBodyToSend = v.InferInput<typeof IncomingSuggestionSchema>;
 
 /** A reply (from a colleague or a process owner) to one suggestion, targeting its `id`. */
 export const IncomingReplySchema = v.pipe(

@@ -6,9 +6,8 @@ export const MAX_JSON_DEPTH = 16;
 
 // A UTF-16 surrogate without its partner (a quote cut in the middle of an emoji) is not a
 // character: PostgreSQL refuses it in text and jsonb, as it refuses NUL.
-const UNSTORABLE_TEXT = new RegExp(
-  '\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]',
-);
+const UNSTORABLE_TEXT =
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why this text cannot be stored, or undefined when it can. */
 export function unstorableTextReason(text: string): string | undefined {
