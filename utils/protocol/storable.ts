@@ -6,16 +6,13 @@ export const MAX_JSON_DEPTH = 16;
 
 // A UTF-16 surrogate without its partner (a quote cut in the middle of an emoji) is not a
 // character: PostgreSQL refuses it in text and jsonb, as it refuses NUL.
-const UNSTORABLE_TEXT =
-  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why this text cannot be stored, or undefined when it can. */
 export function unstorableTextReason(text: string): string | undefined {
-  const match = UNSTORABLE_TEXT.exec(text);
-  if (!match) return undefined;
-  return match[0] === '\u0000'
-    ? 'contains a NUL character'
-    : 'contains half of a character (a lone UTF-16 surrogate)';
+  if (text.includes('\u0000')) return 'contains a NUL character';
+  if (LONE_SURROGATE.test(text)) return 'contains half of a character (a lone UTF-16 surrogate)';
+  return undefined;
 }
 
 export interface StorableIssue {
