@@ -1,13 +1,18 @@
 // The annotation container: create, read, replace, delete, list, vote (docs/protocol.md).
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import * as v from 'valibot';
 import {
   ANNOTATION_CONTEXT,
   ANNOTATION_MEDIA_TYPE,
+  AUTHOR_SECRET_HEADER,
+  AUTHOR_SECRET_PATTERN,
+  findUnstorable,
   IncomingAnnotationSchema,
   IncomingReplySchema,
   IncomingSuggestionSchema,
+  isWireUrl,
+  LIMITS,
   VOTER_KEY_PATTERN,
 } from '../utils/protocol/annotation';
 import type { AppEnv } from './app-env';
@@ -19,6 +24,8 @@ import {
   idFromIri,
   ifMatchHits,
   isUuid,
+  isWildcard,
+  listingEtag,
   noneMatchHits,
   sha256,
   toWireAnnotation,
@@ -35,6 +42,11 @@ export interface AnnotationRouteOptions {
   store: Store;
   containerUrlOf: (c: Context<AppEnv>) => string;
   pageSize?: number;
+  /**
+   * Names come from the trusted proxy (FLYWHEEL_TRUSTED_PROXY_SECRET): a client's `creator`
+   * is never stored, a signed annotation gets the verified name, an anonymous one none.
+   */
+  verifiedIdentity?: boolean;
 }
 
 type ParseResult<T> = { ok: true; value: T } | { ok: false; response: Response };
@@ -73,6 +85,20 @@ async function readBody<Schema extends v.GenericSchema>(
       response: problemResponse(c, 400, 'malformed-json', 'The body is not valid JSON', {
         message: (error as Error).message,
       }),
+    };
+  }
+  // Before anything walks it: text a database refuses, or nesting that would overflow a stack.
+  const unstorable = findUnstorable(json);
+  if (unstorable) {
+    return {
+      ok: false,
+      response: problemResponse(
+        c,
+        400,
+        'invalid-annotation',
+        'The body holds something no endpoint can store',
+        [unstorable],
+      ),
     };
   }
   const result = v.safeParse(schema, json);
@@ -118,6 +144,49 @@ function preconditionRequired(c: Context<AppEnv>): Response {
   );
 }
 
+function wildcardRefused(c: Context<AppEnv>): Response {
+  return problemResponse(
+    c,
+    428,
+    'precondition-required',
+    'If-Match: * is not accepted: send the ETag you last saw',
+  );
+}
+
+function notAuthor(c: Context<AppEnv>): Response {
+  return problemResponse(
+    c,
+    403,
+    'not-author',
+    "Only the author's browser (its author secret) or an owner token may change this annotation",
+  );
+}
+
+/** 400 for an author secret that is present but malformed; undefined when absent or fine. */
+function authorSecretOf(c: Context<AppEnv>): ParseResult<string | undefined> {
+  const secret = c.req.header(AUTHOR_SECRET_HEADER);
+  if (secret === undefined || AUTHOR_SECRET_PATTERN.test(secret))
+    return { ok: true, value: secret };
+  return {
+    ok: false,
+    response: problemResponse(
+      c,
+      400,
+      'invalid-author-secret',
+      `${AUTHOR_SECRET_HEADER} must be 32-128 characters of base64url`,
+    ),
+  };
+}
+
+/** An owner token, or the secret whose hash the annotation keeps. */
+function mayChange(c: Context<AppEnv>, record: AnnotationRecord, secret: string | undefined) {
+  if (c.get('role') === 'owner') return true;
+  if (secret === undefined || record.authorSecretHash === null) return false;
+  const given = Buffer.from(sha256(secret));
+  const stored = Buffer.from(record.authorSecretHash);
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
 function preconditionFailed(c: Context<AppEnv>, current: AnnotationRecord): Response {
   c.header('ETag', etagOf(current));
   return problemResponse(
@@ -132,6 +201,18 @@ function preconditionFailed(c: Context<AppEnv>, current: AnnotationRecord): Resp
 export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationRouteOptions) {
   const { store, containerUrlOf } = options;
   const defaultPageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+
+  /** The document to store: with a verified identity, the name is the proxy's, never the client's. */
+  function withIdentity<T extends { anonymous?: boolean; creator?: unknown }>(
+    c: Context<AppEnv>,
+    annotation: T,
+  ): Record<string, unknown> {
+    if (!options.verifiedIdentity) return annotation;
+    const { creator: _claimed, ...rest } = annotation;
+    const name = c.get('verifiedUser');
+    if (annotation.anonymous === true || !name) return rest;
+    return { ...rest, creator: { type: 'Person', name } };
+  }
 
   const annotationHeaders = (c: Context<AppEnv>, record: AnnotationRecord) => ({
     Location: annotationIri(containerUrlOf(c), record.id),
@@ -150,10 +231,13 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
         'Send an Idempotency-Key header (the suggestion uuid): 1-200 visible ASCII characters',
       );
     }
+    const secret = authorSecretOf(c);
+    if (!secret.ok) return secret.response;
     const parsed = await readBody(c, IncomingAnnotationSchema);
     if (!parsed.ok) return parsed.response;
     const annotation = parsed.value;
     const containerUrl = containerUrlOf(c);
+    const isReply = annotation.motivation === 'replying';
 
     let parentId: string | null = null;
     let targetSource: string;
@@ -176,19 +260,23 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
 
     const result = await store.createAnnotation({
       id: randomUUID(),
-      kind: annotation.motivation === 'replying' ? 'reply' : 'suggestion',
+      kind: isReply ? 'reply' : 'suggestion',
       targetSource,
       parentId,
       idempotencyKey,
+      // The client's own body: a resend is recognised whatever the server adds to it.
       requestHash: sha256(canonicalJson(annotation)),
-      document: annotation,
+      document: withIdentity(c, annotation),
+      authorSecretHash: secret.value === undefined ? null : sha256(secret.value),
+      // The server says who is an owner: the token's role, never a field of the body.
+      fromOwner: isReply && c.get('role') === 'owner',
     });
     if (result.outcome === 'key-reused') {
       return problemResponse(
         c,
         422,
         'idempotency-key-reused',
-        'This Idempotency-Key was already used with a different body',
+        'This Idempotency-Key was already used with a different body or author secret',
         { existing: annotationIri(containerUrl, result.record.id) },
       );
     }
@@ -206,6 +294,19 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
     const query = parseListQuery(c, containerUrl, defaultPageSize);
     if (!query.ok) return query.response;
     const { listQuery, collectionIri, cursorBase, isFirstPage } = query.value;
+    c.header('Cache-Control', 'private, no-cache');
+    c.header('Link', '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"');
+    c.header('Allow', 'GET, POST, OPTIONS');
+    c.header('Accept-Post', ANNOTATION_MEDIA_TYPE);
+    // The validator first, from revisions alone; read before the items, so an ETag can only
+    // ever be older than the page it tags, never newer.
+    const revision = await listingRevision(store, listQuery);
+    const shape = `${collectionIri}|${listQuery.afterSeq ?? (isFirstPage ? 'first' : '0')}`;
+    let etag = revision === undefined ? undefined : listingEtag(revision, containerUrl, shape);
+    if (etag !== undefined && noneMatchHits(c.req.header('if-none-match'), etag)) {
+      c.header('ETag', etag);
+      return c.body(null, 304);
+    }
     const { records, total, hasMore } = await store.listAnnotations(listQuery);
     const last = records.at(-1);
     const pageId = `${cursorBase}after=${listQuery.afterSeq ?? '0'}`;
@@ -224,20 +325,29 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
           id: collectionIri,
           type: ['BasicContainer', 'AnnotationCollection'],
           total,
-          first: { ...page, partOf: collectionIri },
+          // Embedded in its collection, the first page needs no partOf (W3C protocol 4.2).
+          first: page,
         }
       : { '@context': ANNOTATION_CONTEXT, ...page, partOf: { id: collectionIri, total } };
-    const etag = `"${sha256(canonicalJson(body))}"`;
+    // A listing of the whole container has no one revision: there the page is hashed.
+    etag ??= `"${sha256(canonicalJson(body))}"`;
     c.header('ETag', etag);
-    c.header('Cache-Control', 'private, no-cache');
-    c.header('Link', '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"');
-    c.header('Allow', 'GET, POST, OPTIONS');
-    c.header('Accept-Post', ANNOTATION_MEDIA_TYPE);
     if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304);
     return jsonLd(c, body, 200);
   });
 
   app.get(`${CONTAINER_PATH}:id`, async (c) => {
+    // A status poll of one suggestion: "unchanged" from its revision alone.
+    const ifNoneMatch = c.req.header('if-none-match');
+    const id = c.req.param('id').toLowerCase();
+    if (ifNoneMatch && isUuid(id)) {
+      const revision = await store.revisionOf(id);
+      const etag = revision === undefined ? undefined : `"${revision}"`;
+      if (etag !== undefined && noneMatchHits(ifNoneMatch, etag)) {
+        c.header('ETag', etag);
+        return c.body(null, 304);
+      }
+    }
     const found = await findLive(c, store);
     if (!found.ok) return found.response;
     const record = found.value;
@@ -254,9 +364,13 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
     if (unsupported) return unsupported;
     const ifMatch = c.req.header('if-match');
     if (!ifMatch) return preconditionRequired(c);
+    if (isWildcard(ifMatch)) return wildcardRefused(c);
+    const secret = authorSecretOf(c);
+    if (!secret.ok) return secret.response;
     const found = await findLive(c, store);
     if (!found.ok) return found.response;
     const current = found.value;
+    if (!mayChange(c, current, secret.value)) return notAuthor(c);
     const containerUrl = containerUrlOf(c);
 
     let document: Record<string, unknown>;
@@ -267,11 +381,11 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
       if (idFromIri(containerUrl, parsed.value.target) !== current.parentId) {
         return problemResponse(c, 400, 'target-changed', 'A reply cannot move to another target');
       }
-      document = parsed.value;
+      document = withIdentity(c, parsed.value);
     } else {
       const parsed = await readBody(c, IncomingSuggestionSchema);
       if (!parsed.ok) return parsed.response;
-      document = parsed.value;
+      document = withIdentity(c, parsed.value);
       targetSource = parsed.value.target.source;
     }
     if (!ifMatchHits(ifMatch, etagOf(current))) return preconditionFailed(c, current);
@@ -292,9 +406,13 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
   app.delete(`${CONTAINER_PATH}:id`, async (c) => {
     const ifMatch = c.req.header('if-match');
     if (!ifMatch) return preconditionRequired(c);
+    if (isWildcard(ifMatch)) return wildcardRefused(c);
+    const secret = authorSecretOf(c);
+    if (!secret.ok) return secret.response;
     const found = await findLive(c, store);
     if (!found.ok) return found.response;
     const current = found.value;
+    if (!mayChange(c, current, secret.value)) return notAuthor(c);
     if (!ifMatchHits(ifMatch, etagOf(current))) return preconditionFailed(c, current);
     if (!(await store.deleteAnnotation(current.id, current.revision))) {
       const latest = await store.getAnnotation(current.id);
@@ -337,6 +455,14 @@ async function findReplyParent(
   return parent && parent.kind === 'suggestion' && !parent.deletedAt ? parent : undefined;
 }
 
+/** What a listing's ETag is made of, when one revision covers it; undefined otherwise. */
+async function listingRevision(store: Store, query: ListQuery): Promise<string | undefined> {
+  if (query.parentId !== undefined) return `r${await store.repliesRevision(query.parentId)}`;
+  if (query.targetSource !== undefined) return `p${await store.pageRevision(query.targetSource)}`;
+  if (query.ids !== undefined) return `i${await store.revisionsOf(query.ids)}`;
+  return undefined;
+}
+
 interface ParsedListQuery {
   listQuery: ListQuery;
   collectionIri: string;
@@ -363,7 +489,12 @@ function parseListQuery(
     params.set('target', target);
     const parentId = idFromIri(containerUrl, target);
     if (parentId) listQuery.parentId = parentId;
-    else listQuery.targetSource = target;
+    else if (isWireUrl(target)) listQuery.targetSource = target;
+    else {
+      return invalid(
+        `target: a page URL (absolute http(s), at most ${LIMITS.url} characters, no NUL) or an annotation id`,
+      );
+    }
   }
   const ids = c.req.query('ids');
   if (ids !== undefined) {
@@ -383,8 +514,15 @@ function parseListQuery(
   const since = c.req.query('since');
   if (since !== undefined) {
     const date = new Date(since);
-    if (!/^\d{4}-\d\d-\d\dT/.test(since) || Number.isNaN(date.getTime())) {
-      return invalid('since: an ISO 8601 timestamp, e.g. 2026-11-30T09:00:00Z');
+    // Years a database's timestamp type holds, and that a client could mean.
+    const year = date.getUTCFullYear();
+    if (
+      !/^\d{4}-\d\d-\d\dT/.test(since) ||
+      Number.isNaN(date.getTime()) ||
+      year < 1970 ||
+      year > 9999
+    ) {
+      return invalid('since: an ISO 8601 timestamp from 1970 to 9999, e.g. 2026-11-30T09:00:00Z');
     }
     params.set('since', since);
     listQuery.modifiedSince = date;

@@ -16,14 +16,17 @@ interface MigrationSession {
   query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 
-export type DatabaseLocation = { databaseUrl: string } | { dataDir: string } | { memory: true };
+export type DatabaseLocation =
+  | { databaseUrl: string; poolSize?: number }
+  | { dataDir: string }
+  | { memory: true };
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 // Any constant works; it only has to be the same for every server sharing one database.
 const MIGRATION_LOCK_ID = 7_420_311;
 
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
-  if ('databaseUrl' in location) return openPostgres(location.databaseUrl);
+  if ('databaseUrl' in location) return openPostgres(location.databaseUrl, location.poolSize);
   return openPGlite('dataDir' in location ? location.dataDir : undefined);
 }
 
@@ -43,8 +46,10 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
   return { kind: 'pglite', query: session.query, close: () => db.close() };
 }
 
-async function openPostgres(databaseUrl: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+async function openPostgres(databaseUrl: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // A connection the database dropped (restart, failover) must not take the process down.
+  pool.on('error', () => {});
   const client = await pool.connect();
   try {
     // Several servers may start against one database at once: let one migrate at a time.

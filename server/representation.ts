@@ -25,7 +25,15 @@ export function toWireAnnotation(
   containerUrl: string,
   { withContext = true } = {},
 ): Record<string, unknown> {
-  const { '@context': _clientContext, type, motivation, created, ...fields } = record.document;
+  // `fromOwner` is the server's to say; a stored document never holds one, but be sure.
+  const {
+    '@context': _clientContext,
+    fromOwner: _claimed,
+    type,
+    motivation,
+    created,
+    ...fields
+  } = record.document;
   const common = {
     // Items inside a page share the page's context, as in the W3C protocol's examples.
     ...(withContext ? { '@context': ANNOTATION_CONTEXT } : {}),
@@ -38,10 +46,18 @@ export function toWireAnnotation(
     ...fields,
   };
   if (record.kind === 'reply') {
-    return { ...common, target: annotationIri(containerUrl, record.parentId ?? '') };
+    return {
+      ...common,
+      target: annotationIri(containerUrl, record.parentId ?? ''),
+      fromOwner: record.fromOwner,
+    };
   }
+  // A suggestion about the whole page targets the page's URL itself (W3C model 3.2).
+  const target = record.document.target as { source?: unknown; selector?: unknown[] } | undefined;
+  const wholePage = target && typeof target === 'object' && !target.selector?.length;
   return {
     ...common,
+    ...(wholePage ? { target: target.source } : {}),
     status: record.status,
     voteCount: record.voteCount,
     replyCount: record.replyCount,
@@ -81,6 +97,25 @@ export function noneMatchHits(header: string | undefined, etag: string): boolean
   if (!header) return false;
   const opaque = (tag: string) => tag.replace(/^W\//, '');
   return entityTags(header).some((tag) => tag === '*' || opaque(tag) === opaque(etag));
+}
+
+/**
+ * A listing's ETag from the revision of what it shows (a page's revision, or the revisions of
+ * the ids asked for) and what shapes the document (container URL, query): the same inputs
+ * always give the same bytes, so it is a strong validator, and it costs no page to compute.
+ */
+export function listingEtag(revision: string, containerUrl: string, query: string): string {
+  const shape = createHash('sha256').update(`${containerUrl}\n${query}`).digest('base64url');
+  const state =
+    revision.length > 40
+      ? createHash('sha256').update(revision).digest('base64url').slice(0, 22)
+      : revision;
+  return `"L${state}.${shape.slice(0, 16)}"`;
+}
+
+/** `If-Match: *` would overwrite whatever is there: writes must name the ETag they saw. */
+export function isWildcard(header: string): boolean {
+  return header.split(',').some((tag) => tag.trim() === '*');
 }
 
 /** If-Match uses strong comparison (RFC 9110 13.1.1): a weak tag never matches. */

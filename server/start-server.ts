@@ -1,10 +1,12 @@
 // Starts the endpoint in-process: used by main.ts, the tests and the demo launcher.
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { createApp } from './app';
+import { createApp, type Lifecycle, type TrustedProxyOptions } from './app';
 import type { TokenSetting } from './auth';
 import { type Database, openDatabase } from './database';
+import type { LogSink } from './logging';
 
 /** Inside the repo and git-ignored, so a demo keeps its data between runs. */
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data/pglite', import.meta.url));
@@ -24,6 +26,12 @@ export interface StartServerOptions {
   allowedOrigins?: readonly string[];
   pageSize?: number;
   maxBodyBytes?: number;
+  log?: LogSink;
+  trustedProxy?: TrustedProxyOptions;
+  /** Connections to PostgreSQL per instance (default 10). */
+  poolSize?: number;
+  /** How long close() lets requests in flight finish before cutting them (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -32,6 +40,10 @@ export interface RunningServer {
   /** The annotation container clients are configured with (ends in `/`). */
   containerUrl: string;
   database: Database;
+  /**
+   * Graceful: stops accepting connections, says "draining" on /readyz, lets requests in
+   * flight finish (up to shutdownGraceMs), then closes the database it opened.
+   */
   close(): Promise<void>;
 }
 
@@ -42,10 +54,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     options.database ??
     (await openDatabase(
       options.databaseUrl
-        ? { databaseUrl: options.databaseUrl }
+        ? { databaseUrl: options.databaseUrl, poolSize: options.poolSize }
         : { dataDir: options.dataDir ?? DEFAULT_DATA_DIR },
     ));
-  const app = createApp({ ...options, database });
+  const lifecycle: Lifecycle = { draining: false };
+  const app = createApp({ ...options, database, lifecycle });
+  // Requests whose answer is not yet written out; close() waits for them.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   let server: ReturnType<typeof serve>;
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -53,6 +69,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         resolve(started),
       );
       started.once('error', reject);
+      started.on('request', (_request, response: ServerResponse) => {
+        inFlight++;
+        response.once('close', () => {
+          inFlight--;
+          if (inFlight === 0) drained?.();
+        });
+      });
     });
   } catch (error) {
     // E.g. the port is taken: do not leave the database open behind a failed start.
@@ -66,11 +89,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     containerUrl: `${options.publicUrl?.replace(/\/+$/, '') ?? url}/annotations/`,
     database,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections would otherwise hold close() open.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
+      lifecycle.draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const http = server as {
+        closeIdleConnections?: () => void;
+        closeAllConnections?: () => void;
+      };
+      // Idle keep-alive connections would hold close() open; busy ones finish their request.
+      http.closeIdleConnections?.();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, options.shutdownGraceMs ?? 10_000).unref();
+        });
+      }
+      http.closeAllConnections?.();
+      await closed;
       if (ownsDatabase) await database.close();
     },
   };

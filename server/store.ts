@@ -22,6 +22,10 @@ export interface AnnotationRecord {
   createdAt: Date;
   modifiedAt: Date;
   deletedAt: Date | null;
+  /** SHA-256 of the author's per-suggestion secret; null: only an owner may change it. */
+  authorSecretHash: string | null;
+  /** A reply posted by a process owner (set by the server, never by a client). */
+  fromOwner: boolean;
 }
 
 interface AnnotationRow {
@@ -40,10 +44,27 @@ interface AnnotationRow {
   created_at: Date;
   modified_at: Date;
   deleted_at: Date | null;
+  author_secret_hash: string | null;
+  from_owner: boolean;
 }
 
 const COLUMNS = `id, seq, kind, target_source, parent_id, idempotency_key, request_hash, document,
-  status, vote_count, reply_count, revision, created_at, modified_at, deleted_at`;
+  status, vote_count, reply_count, revision, created_at, modified_at, deleted_at,
+  author_secret_hash, from_owner`;
+
+/**
+ * Bumps the revision of the pages whose listings a statement changed (a CTE named `touched`
+ * must give their `target_source`s). Every write joins it, so a listing's ETag is one row.
+ */
+const BUMP_PAGES = `bump AS (
+  INSERT INTO page_revisions (target_source)
+    SELECT DISTINCT target_source FROM touched WHERE target_source IS NOT NULL
+  ON CONFLICT (target_source) DO UPDATE SET revision = page_revisions.revision + 1
+)`;
+
+/** The page whose listings show an annotation: its own for a suggestion, its parent's for a reply. */
+const PAGE_OF = (alias: string) =>
+  `COALESCE((SELECT parent.target_source FROM annotations parent WHERE parent.id = ${alias}.parent_id), ${alias}.target_source)`;
 
 function toRecord(row: AnnotationRow): AnnotationRecord {
   return {
@@ -63,6 +84,8 @@ function toRecord(row: AnnotationRow): AnnotationRecord {
     createdAt: new Date(row.created_at),
     modifiedAt: new Date(row.modified_at),
     deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
+    authorSecretHash: row.author_secret_hash,
+    fromOwner: row.from_owner,
   };
 }
 
@@ -74,6 +97,10 @@ export interface NewAnnotation {
   idempotencyKey: string | null;
   requestHash: string | null;
   document: Record<string, unknown>;
+  /** SHA-256 of the author secret the creating request carried, if any. */
+  authorSecretHash?: string | null;
+  /** Only the server decides this: an owner token or the triage page posted the reply. */
+  fromOwner?: boolean;
 }
 
 export type CreateOutcome =
@@ -107,15 +134,16 @@ export function createStore(db: Database) {
     const inserted = await db.query<AnnotationRow>(
       `WITH inserted AS (
          INSERT INTO annotations
-           (id, kind, target_source, parent_id, idempotency_key, request_hash, document)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+           (id, kind, target_source, parent_id, idempotency_key, request_hash, document,
+            author_secret_hash, from_owner)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING ${COLUMNS}
        ), parent_bump AS (
          UPDATE annotations
             SET reply_count = reply_count + 1, revision = revision + 1, modified_at = now()
           WHERE id = $4 AND EXISTS (SELECT 1 FROM inserted)
-       )
+       ), touched AS (SELECT target_source FROM inserted), ${BUMP_PAGES}
        SELECT ${COLUMNS} FROM inserted`,
       [
         annotation.id,
@@ -125,6 +153,8 @@ export function createStore(db: Database) {
         annotation.idempotencyKey,
         annotation.requestHash,
         JSON.stringify(annotation.document),
+        annotation.authorSecretHash ?? null,
+        annotation.fromOwner ?? false,
       ],
     );
     if (inserted[0]) return { outcome: 'created', record: toRecord(inserted[0]) };
@@ -134,10 +164,11 @@ export function createStore(db: Database) {
     );
     if (!existing[0]) throw new Error('idempotency key conflict without a stored row');
     const record = toRecord(existing[0]);
-    return {
-      outcome: record.requestHash === annotation.requestHash ? 'replayed' : 'key-reused',
-      record,
-    };
+    // A replay must be the same request from the same author: the same body and secret.
+    const same =
+      record.requestHash === annotation.requestHash &&
+      record.authorSecretHash === (annotation.authorSecretHash ?? null);
+    return { outcome: same ? 'replayed' : 'key-reused', record };
   }
 
   /** Replaces the client's fields if the revision still matches; undefined when it did not. */
@@ -148,10 +179,19 @@ export function createStore(db: Database) {
     targetSource: string,
   ): Promise<AnnotationRecord | undefined> {
     const rows = await db.query<AnnotationRow>(
-      `UPDATE annotations
-          SET document = $3::jsonb, target_source = $4, revision = revision + 1, modified_at = now()
-        WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
-        RETURNING ${COLUMNS}`,
+      `WITH previous AS (
+         SELECT ${PAGE_OF('a')} AS target_source FROM annotations a
+          WHERE a.id = $1 AND a.revision = $2 AND a.deleted_at IS NULL
+       ), updated AS (
+         UPDATE annotations
+            SET document = $3::jsonb, target_source = $4, revision = revision + 1, modified_at = now()
+          WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
+          RETURNING ${COLUMNS}
+       ), touched AS (
+         SELECT target_source FROM previous WHERE EXISTS (SELECT 1 FROM updated)
+         UNION SELECT ${PAGE_OF('u')} FROM updated u
+       ), ${BUMP_PAGES}
+       SELECT ${COLUMNS} FROM updated`,
       [id, expectedRevision, JSON.stringify(document), targetSource],
     );
     return rows[0] && toRecord(rows[0]);
@@ -164,15 +204,15 @@ export function createStore(db: Database) {
          UPDATE annotations
             SET deleted_at = now(), revision = revision + 1, modified_at = now()
           WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
-          RETURNING id, parent_id
+          RETURNING id, parent_id, target_source
        ), replies_removed AS (
-         UPDATE annotations SET deleted_at = now()
+         UPDATE annotations SET deleted_at = now(), revision = revision + 1, modified_at = now()
           WHERE parent_id IN (SELECT id FROM removed) AND deleted_at IS NULL
        ), parent_bump AS (
          UPDATE annotations
             SET reply_count = reply_count - 1, revision = revision + 1, modified_at = now()
           WHERE id IN (SELECT parent_id FROM removed)
-       )
+       ), touched AS (SELECT ${PAGE_OF('r')} AS target_source FROM removed r), ${BUMP_PAGES}
        SELECT id FROM removed`,
       [id, expectedRevision],
     );
@@ -245,7 +285,11 @@ export function createStore(db: Database) {
     const rows = await db.query<{ vote_count: number; changed: number }>(
       `WITH target AS (
          SELECT id FROM annotations WHERE id = $1 AND kind = 'suggestion' AND deleted_at IS NULL
-       ), changed AS (${change})
+       ), changed AS (${change}
+       ), touched AS (
+         SELECT target_source FROM annotations
+          WHERE id IN (SELECT id FROM target) AND EXISTS (SELECT 1 FROM changed)
+       ), ${BUMP_PAGES}
        UPDATE annotations
           SET vote_count = vote_count ${sign} (SELECT count(*)::int FROM changed),
               revision = revision + (SELECT count(*)::int FROM changed),
@@ -263,7 +307,11 @@ export function createStore(db: Database) {
     status: SuggestionStatus,
   ): Promise<AnnotationRecord | undefined> {
     const rows = await db.query<AnnotationRow>(
-      `UPDATE annotations
+      `WITH touched AS (
+         SELECT target_source FROM annotations
+          WHERE id = $1 AND kind = 'suggestion' AND deleted_at IS NULL AND status <> $2
+       ), ${BUMP_PAGES}
+       UPDATE annotations
           SET status = $2,
               revision = revision + CASE WHEN status = $2 THEN 0 ELSE 1 END,
               modified_at = CASE WHEN status = $2 THEN modified_at ELSE now() END
@@ -295,7 +343,49 @@ export function createStore(db: Database) {
     return { suggestions, replies: replyRows.map(toRecord) };
   }
 
+  /** The revision of a page's listings; 0 for a page nothing was ever written to. */
+  async function pageRevision(targetSource: string): Promise<string> {
+    const [row] = await db.query<{ revision: string | number }>(
+      'SELECT revision FROM page_revisions WHERE target_source = $1',
+      [targetSource],
+    );
+    return String(row?.revision ?? 0);
+  }
+
+  /** The revision of the page that shows a suggestion (and so its replies' listing). */
+  async function repliesRevision(parentId: string): Promise<string> {
+    const [row] = await db.query<{ revision: string | number }>(
+      `SELECT p.revision FROM annotations a
+         JOIN page_revisions p ON p.target_source = a.target_source
+        WHERE a.id = $1`,
+      [parentId],
+    );
+    return String(row?.revision ?? 0);
+  }
+
+  /** One annotation's revision (its ETag), from the covering index; undefined if unknown. */
+  async function revisionOf(id: string): Promise<number | undefined> {
+    const [row] = await db.query<{ revision: number }>(
+      'SELECT revision FROM annotations WHERE id = $1',
+      [id],
+    );
+    return row?.revision;
+  }
+
+  /** The revisions of these annotations, in id order: every change to one bumps its own. */
+  async function revisionsOf(ids: readonly string[]): Promise<string> {
+    const rows = await db.query<{ id: string; revision: number }>(
+      'SELECT id, revision FROM annotations WHERE id = ANY($1::uuid[]) ORDER BY id',
+      [[...ids]],
+    );
+    return rows.map((row) => `${row.id}:${row.revision}`).join(',');
+  }
+
   return {
+    pageRevision,
+    repliesRevision,
+    revisionOf,
+    revisionsOf,
     getAnnotation,
     createAnnotation,
     replaceAnnotation,

@@ -124,6 +124,27 @@ export function createCapture(deps: CaptureDeps) {
 
     async loadEditor(data, context) {
       const session = await sessionFor(context, data.capability, 'act');
+      const { colleague } = session;
+      if (colleague) {
+        const card: EditorState = {
+          draftId: session.draftId,
+          pageUrl: session.pageUrl,
+          pageTitle: session.pageTitle,
+          quote: colleague.quote,
+          text: colleague.text,
+          category: 'other',
+          anonymous: colleague.authorName === undefined,
+          syncState: 'synced',
+          remoteStatus: colleague.status,
+          colleague: {
+            authorName: colleague.authorName,
+            category: colleague.category,
+            voteCount: colleague.voteCount,
+            replyCount: colleague.replyCount,
+          },
+        };
+        return card;
+      }
       const draft = await db.suggestions.get(session.draftId);
       const state: EditorState = {
         draftId: session.draftId,
@@ -141,7 +162,9 @@ export function createCapture(deps: CaptureDeps) {
 
     async saveDraft(data, context) {
       const session = await sessionFor(context, data.capability, 'save');
-      if (session.draftId !== data.draftId) throw new RequestError('errorNoEditorSession');
+      if (session.draftId !== data.draftId || session.colleague) {
+        throw new RequestError('errorNoEditorSession');
+      }
       const savedAt = now();
       await db.transaction('rw', db.suggestions, async () => {
         const existing = await db.suggestions.get(data.draftId);
@@ -169,7 +192,9 @@ export function createCapture(deps: CaptureDeps) {
 
     async submitSuggestion(data, context) {
       const session = await sessionFor(context, data.capability, 'act');
-      if (session.draftId !== data.draftId) throw new RequestError('errorNoEditorSession');
+      if (session.draftId !== data.draftId || session.colleague) {
+        throw new RequestError('errorNoEditorSession');
+      }
       const text = storableText(data.text).trim();
       if (text === '') throw new RequestError('errorEmpty');
       if (text.length > MAX_SUGGESTION_LENGTH) throw new RequestError('errorTooLong');

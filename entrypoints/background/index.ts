@@ -4,6 +4,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { db } from '@/utils/background/db';
 import { createErrorLog } from '@/utils/background/error-log';
+import { createPageListing, LISTING_WAIT_MS } from '@/utils/background/page-listing';
 import type { PageCommand } from '@/utils/shared/messaging';
 import { createBadge } from './badge';
 import { broadcast, coalesce } from './broadcast';
@@ -13,7 +14,7 @@ import { createDiagnostics } from './diagnostics';
 import { createPageLabels } from './page-labels';
 import { createPageSuggestions } from './page-suggestions';
 import { createRouter, type Handlers } from './router';
-import { createSettings } from './settings';
+import { createSettings, loadSyncConfig } from './settings';
 import { createSites } from './sites';
 import { createSync } from './sync';
 import { AnchoringReports, EditorSessions } from './tab-store';
@@ -41,11 +42,27 @@ export default defineBackground({
         await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
       },
     });
+    const listing = createPageListing(db);
     const pageSuggestions = createPageSuggestions({
       db,
       sessions,
       reports,
       onAnchoringChanged: () => broadcast('anchoringChanged', {}),
+      // One conditional request per page view; a slow endpoint gets a moment, then what is
+      // kept is shown and the answer is kept for the next view.
+      async colleagues(pageUrl) {
+        const config = await loadSyncConfig(db);
+        if (!config) return listing.cached(pageUrl);
+        const asked = listing.refresh(pageUrl, config).catch(async (error) => {
+          await log.record('background', 'listing', error);
+          return listing.cached(pageUrl);
+        });
+        const waited = new Promise<null>((resolve) =>
+          setTimeout(() => resolve(null), LISTING_WAIT_MS),
+        );
+        return (await Promise.race([asked, waited])) ?? listing.cached(pageUrl);
+      },
+      keptColleagues: (pageUrl) => listing.cached(pageUrl),
     });
     const settings = createSettings({
       db,

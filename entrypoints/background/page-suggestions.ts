@@ -1,6 +1,6 @@
 // The page's suggestions, as the content script highlights them: where they are (selectors
 // and ids), never what they say. What it could not find is kept per tab for the popup.
-import type { FlywheelDatabase } from '@/utils/background/db';
+import type { ColleagueSuggestion, FlywheelDatabase } from '@/utils/background/db';
 import type { PageMark } from '@/utils/shared/messaging';
 import { normalizePageUrl } from '@/utils/shared/pages';
 import { MAX_PAGE_SUGGESTIONS, type Suggestion } from '@/utils/shared/suggestion';
@@ -14,6 +14,15 @@ export interface PageSuggestionDeps {
   reports: AnchoringReports;
   /** An open popup shows the page's orphans. */
   onAnchoringChanged: () => void;
+  /** Colleagues' suggestions on the page (the endpoint's listing, or what is kept of it). */
+  colleagues?: (pageUrl: string) => Promise<ColleagueSuggestion[]>;
+  /** What is kept of the page's listing, without asking the endpoint. */
+  keptColleagues?: (pageUrl: string) => Promise<ColleagueSuggestion[]>;
+}
+
+/** Declined suggestions are not marked: the owner has answered them. */
+function isMarkedColleague(suggestion: ColleagueSuggestion): boolean {
+  return suggestion.selectors.length > 0 && suggestion.status !== 'declined';
 }
 
 /** Marked on the page: submitted suggestions about some part of it. Drafts are not marked. */
@@ -27,12 +36,18 @@ export function createPageSuggestions(deps: PageSuggestionDeps) {
   const handlers = defineHandlers({
     async listPageSuggestions(data, context) {
       const { tabId, pageUrl } = senderPage(context, data.pageUrl);
-      const onPage = await db.suggestions.where('pageUrl').equals(pageUrl).toArray();
-      const items: PageMark[] = onPage
-        .filter(isMarked)
-        .sort((a, b) => a.createdAt - b.createdAt)
-        .slice(0, MAX_PAGE_SUGGESTIONS)
-        .map(({ id, selectors }) => ({ id, selectors }));
+      const [onPage, colleagues] = await Promise.all([
+        db.suggestions.where('pageUrl').equals(pageUrl).toArray(),
+        deps.colleagues?.(pageUrl) ?? [],
+      ]);
+      // One kind of mark for everyone's: the page cannot tell the person's own apart.
+      const own = new Set(onPage.map((s) => s.remoteId).filter(Boolean));
+      const items: PageMark[] = [
+        ...onPage.filter(isMarked).map(({ id, selectors }) => ({ id, selectors })),
+        ...colleagues
+          .filter((c) => isMarkedColleague(c) && !own.has(c.remoteId))
+          .map(({ markId, selectors }) => ({ id: markId, selectors })),
+      ].slice(0, MAX_PAGE_SUGGESTIONS);
       // A new look at the page: what was missing before is not known to be missing now.
       await reports.set(tabId, { pageUrl, orphans: [] });
       return { items };
@@ -48,8 +63,26 @@ export function createPageSuggestions(deps: PageSuggestionDeps) {
     async openSuggestion(data, context) {
       const { tabId, pageUrl } = senderPage(context, data.pageUrl);
       const suggestion = await db.suggestions.get(data.id);
+      if (!suggestion) {
+        // A colleague's, from what the page's listing gave.
+        const colleague = (await deps.keptColleagues?.(pageUrl))?.find(
+          (c) => c.markId === data.id && isMarkedColleague(c),
+        );
+        if (!colleague) throw new RequestError('errorNoSuchSuggestion');
+        const capability = newCapability();
+        await sessions.set(tabId, {
+          capability,
+          draftId: colleague.markId,
+          pageUrl,
+          pageTitle: '',
+          quote: colleague.quote,
+          selectors: colleague.selectors,
+          colleague,
+        });
+        return { capability };
+      }
       // A page can open only suggestions marked on it.
-      if (!suggestion || suggestion.pageUrl !== pageUrl || !isMarked(suggestion)) {
+      if (suggestion.pageUrl !== pageUrl || !isMarked(suggestion)) {
         throw new RequestError('errorNoSuchSuggestion');
       }
       const capability = newCapability();

@@ -1,5 +1,6 @@
 import { storage } from 'wxt/utils/storage';
 import type { Selector } from '@/utils/anchoring/types';
+import type { ColleagueSuggestion } from '@/utils/background/db';
 
 /**
  * A value per tab, kept in session storage (the service worker may be stopped between two
@@ -89,6 +90,8 @@ export interface EditorSession {
   selectors: Selector[];
   /** Set when the editor closed: a last flush of typing is still accepted for a moment. */
   endedAt?: number;
+  /** The frame shows a colleague's suggestion (from the page's listing), not one of ours. */
+  colleague?: ColleagueSuggestion;
 }
 
 /** Open editors by tab. */

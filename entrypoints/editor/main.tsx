@@ -3,11 +3,12 @@ import './style.css';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { FatalError } from '@/components/FatalError';
-import { type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
+import { categoryKey, type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { SuggestionView } from '@/components/SuggestionView';
-import { describeError, inWords } from '@/utils/shared/i18n';
+import { describeError, inWords, t } from '@/utils/shared/i18n';
 import { type EditorState, sendMessage } from '@/utils/shared/messaging';
 import { statusWord } from '@/utils/shared/status-word';
+import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
 import { createDraftSaver } from '@/utils/ui/draft-saver';
 import { useReallyVisible } from '@/utils/ui/use-really-visible';
 
@@ -84,6 +85,16 @@ function EditorApp({ state }: { state: EditorState }) {
   );
 }
 
+const number = new Intl.NumberFormat(navigator.language);
+
+/** The words for a category Flywheel knows; another client's own category as it came. */
+function categoryWord(category: string | undefined): string | undefined {
+  if (!category) return undefined;
+  return (CATEGORIES as readonly string[]).includes(category)
+    ? t(categoryKey(category as Category))
+    : category;
+}
+
 /** A submitted suggestion opened from its mark on the page: shown, not edited. */
 function SuggestionViewApp({ state }: { state: EditorState }) {
   const close = () => void sendMessage('closeEditor', { capability }).catch(() => undefined);
@@ -93,6 +104,14 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
       quote={state.quote}
       text={state.text}
       status={statusWord(state)}
+      colleague={
+        state.colleague && {
+          authorName: state.colleague.authorName,
+          categoryWord: categoryWord(state.colleague.category),
+          supportCount: number.format(state.colleague.voteCount),
+          replyCount: number.format(state.colleague.replyCount),
+        }
+      }
       onClose={close}
     />
   );

@@ -127,17 +127,22 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
 
     it('PUT needs If-Match (428), refuses a stale one (412) and replaces on a match', async () => {
       const page = uniquePage();
-      const { body, response: created } = await create(container, suggestion(page));
+      const { body, response: created, secret } = await create(container, suggestion(page));
       const etag = created.headers.get('etag') ?? '';
       const replacement = suggestion(page, 'Merge steps 3, 4 and 5');
 
       await expectProblem(
-        await call(body.id, { method: 'PUT', body: replacement }),
+        await call(body.id, { method: 'PUT', body: replacement, secret }),
         428,
         'precondition-required',
       );
       await expectProblem(
-        await call(body.id, { method: 'PUT', body: replacement, headers: { 'If-Match': '"999"' } }),
+        await call(body.id, {
+          method: 'PUT',
+          body: replacement,
+          secret,
+          headers: { 'If-Match': '"999"' },
+        }),
         412,
         'precondition-failed',
       );
@@ -145,6 +150,7 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
         await call(body.id, {
           method: 'PUT',
           body: replacement,
+          secret,
           headers: { 'If-Match': `W/${etag}` },
         }),
         412,
@@ -154,6 +160,7 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
       const replaced = await call(body.id, {
         method: 'PUT',
         body: replacement,
+        secret,
         headers: { 'If-Match': etag },
       });
       expect(replaced.status).toBe(200);
@@ -169,6 +176,7 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
       const lostUpdate = await call(body.id, {
         method: 'PUT',
         body: suggestion(page, 'an older edit'),
+        secret,
         headers: { 'If-Match': etag },
       });
       expect(lostUpdate.status).toBe(412);
@@ -178,14 +186,18 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
     it('DELETE needs a matching If-Match, answers 204, then the annotation is gone', async () => {
       const page = uniquePage();
       const key = randomUUID();
-      const { body, response: created } = await create(container, suggestion(page), key);
+      const { body, response: created, secret } = await create(container, suggestion(page), key);
       const etag = created.headers.get('etag') ?? '';
 
-      expect((await call(body.id, { method: 'DELETE' })).status).toBe(428);
+      expect((await call(body.id, { method: 'DELETE', secret })).status).toBe(428);
       expect(
-        (await call(body.id, { method: 'DELETE', headers: { 'If-Match': '"0"' } })).status,
+        (await call(body.id, { method: 'DELETE', secret, headers: { 'If-Match': '"0"' } })).status,
       ).toBe(412);
-      const deleted = await call(body.id, { method: 'DELETE', headers: { 'If-Match': etag } });
+      const deleted = await call(body.id, {
+        method: 'DELETE',
+        secret,
+        headers: { 'If-Match': etag },
+      });
       expect(deleted.status).toBe(204);
       expect(await deleted.text()).toBe('');
 
@@ -358,7 +370,7 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
         container,
         suggestion(uniquePage()),
       );
-      const { response, body } = await create(container, reply(parent.id));
+      const { response, body, secret } = await create(container, reply(parent.id));
       expect(response.status).toBe(201);
       expect(body).toMatchObject({ motivation: 'replying', target: parent.id });
 
@@ -368,6 +380,7 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
 
       const deleted = await call(body.id, {
         method: 'DELETE',
+        secret,
         headers: { 'If-Match': response.headers.get('etag') ?? '' },
       });
       expect(deleted.status).toBe(204);

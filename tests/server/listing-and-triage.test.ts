@@ -1,6 +1,6 @@
 // @vitest-environment node
-// Listings (paging, filters, statuses in bulk) and the triage page, on PGlite and PostgreSQL.
-import { randomUUID } from 'node:crypto';
+// Listings (paging, filters, statuses in bulk), on PGlite and PostgreSQL. The triage page's
+// tests are in triage.test.ts.
 import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +15,6 @@ import {
   reply,
   suggestion,
   type TestEndpoint,
-  TOKENS,
   uniquePage,
   useTestEndpoints,
 } from './helpers/test-endpoint';
@@ -37,36 +36,9 @@ async function readAllPages(collectionUrl: string) {
   return { collection, pages, items };
 }
 
-/** A browser-like session on the triage page: a cookie jar and the last page's CSRF token. */
-function triageSession(baseUrl: string) {
-  let cookie = '';
-  const request = async (path: string, form?: Record<string, string>, headers = {}) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: form ? 'POST' : 'GET',
-      headers: {
-        ...(cookie ? { Cookie: cookie } : {}),
-        ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-        ...headers,
-      },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-      redirect: 'manual',
-    });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) cookie = setCookie.split(';')[0] ?? '';
-    return response;
-  };
-  return { request, hasCookie: () => cookie.length > 0 };
-}
-
-function csrfFrom(page: string): string {
-  const match = page.match(/name="csrf" value="([^"]+)"/);
-  if (!match?.[1]) throw new Error('no CSRF token on the page');
-  return match[1];
-}
-
 const endpointFor = useTestEndpoints();
 
-describe.each(DATABASE_KINDS)('listing and triage on %s', (kind) => {
+describe.each(DATABASE_KINDS)('listing on %s', (kind) => {
   let endpoint: TestEndpoint;
   let container: string;
 
@@ -152,114 +124,6 @@ describe.each(DATABASE_KINDS)('listing and triage on %s', (kind) => {
       for (const query of unreadable) {
         expect((await call(listUrl(container, query))).status).toBe(400);
       }
-    });
-  });
-
-  describe('triage page', () => {
-    it('asks for an owner token before showing anything', async () => {
-      const page = uniquePage();
-      await create(container, suggestion(page, 'secret plan'));
-      const session = triageSession(endpoint.server.url);
-      const signInPage = await (await session.request('/triage')).text();
-      expect(signInPage).toContain('Process owner token');
-      expect(signInPage).not.toContain('secret plan');
-
-      const writer = await session.request('/triage/login', { token: TOKENS.write });
-      expect(writer.status).toBe(401);
-      expect(session.hasCookie()).toBe(false);
-
-      const owner = await session.request('/triage/login', { token: TOKENS.owner });
-      expect(owner.status).toBe(303);
-      expect(owner.headers.get('set-cookie')).toMatch(/HttpOnly/i);
-      expect(owner.headers.get('set-cookie')).toMatch(/SameSite=Strict/i);
-      expect(await (await session.request('/triage')).text()).toContain('secret plan');
-    });
-
-    it('shows suggestions grouped by page with HTML in them as text', async () => {
-      const page = uniquePage();
-      const attack = '<script>alert(1)</script><img src=x onerror=alert(2)>';
-      await create(
-        container,
-        suggestion(page, `Fix this ${attack}`, {
-          category: '<b>bold</b>',
-          target: {
-            source: page,
-            selector: [{ type: 'TextQuoteSelector', exact: `quote ${attack}` }],
-          },
-        }),
-      );
-      const response = await fetch(`${endpoint.openServer.url}/triage`);
-      expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
-      const html = await response.text();
-      expect(html).not.toContain('<script');
-      expect(html).not.toContain('<img');
-      expect(html).not.toContain('<b>bold');
-      expect(html).toContain('Fix this &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x');
-      expect(html).toContain('quote &lt;script&gt;');
-      expect(html).toContain('&lt;b&gt;bold&lt;/b&gt;');
-      expect(html).toContain(`<h2>${page}</h2>`);
-    });
-
-    it('sets a status and posts a reply that clients then see', async () => {
-      const { body } = await create(container, suggestion(uniquePage(), 'Use the new form'));
-      const id = body.id.slice(container.length);
-      const before = (await call(body.id)).headers.get('etag');
-      const session = triageSession(endpoint.server.url);
-      await session.request('/triage/login', { token: TOKENS.owner });
-      const csrf = csrfFrom(await (await session.request('/triage')).text());
-
-      const setStatus = await session.request(`/triage/suggestions/${id}/status`, {
-        status: 'planned',
-        csrf,
-      });
-      expect(setStatus.status).toBe(303);
-      const updated = await call(body.id);
-      expect(((await updated.json()) as { status: string }).status).toBe('planned');
-      expect(updated.headers.get('etag')).not.toBe(before);
-
-      const key = randomUUID();
-      for (let attempt = 0; attempt < 2; attempt += 1) {
-        const posted = await session.request(`/triage/suggestions/${id}/replies`, {
-          text: 'Planned for <March>',
-          key,
-          csrf,
-        });
-        expect(posted.status).toBe(303);
-      }
-      const { items } = await readAllPages(listUrl(container, { target: body.id }));
-      expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({
-        motivation: 'replying',
-        target: body.id,
-        creator: { name: 'Process owner' },
-      });
-      expect(await (await session.request('/triage')).text()).toContain(
-        'Planned for &lt;March&gt;',
-      );
-    });
-
-    it('refuses status changes without the CSRF token, from another site, or signed out', async () => {
-      const { body } = await create(container, suggestion(uniquePage()));
-      const id = body.id.slice(container.length);
-      const session = triageSession(endpoint.server.url);
-      await session.request('/triage/login', { token: TOKENS.owner });
-      const csrf = csrfFrom(await (await session.request('/triage')).text());
-      const path = `/triage/suggestions/${id}/status`;
-
-      expect((await session.request(path, { status: 'done' })).status).toBe(403);
-      expect((await session.request(path, { status: 'done', csrf: 'forged' })).status).toBe(403);
-      const crossSite = await session.request(
-        path,
-        { status: 'done', csrf },
-        { Origin: 'https://evil.example' },
-      );
-      expect(crossSite.status).toBe(403);
-      const signedOut = triageSession(endpoint.server.url);
-      expect((await signedOut.request(path, { status: 'done', csrf })).status).toBe(401);
-      expect((await session.request(path, { status: 'finished', csrf })).status).toBe(400);
-
-      const stored = (await (await call(body.id)).json()) as { status: string };
-      expect(stored.status).toBe('submitted');
     });
   });
 });

@@ -1,6 +1,11 @@
 // A loopback HTTP proxy in front of the reference endpoint that misbehaves on purpose, the way
 // real networks and overloaded servers do: lost answers, duplicated requests, errors, delays.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Fault =
@@ -25,13 +30,51 @@ export interface FaultProxy {
   close: () => Promise<void>;
 }
 
+function forwardWithHost(
+  target: URL,
+  method: string,
+  headers: Headers,
+  body: Buffer,
+  host: string,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      target,
+      { method, headers: { ...Object.fromEntries(headers), host } },
+      (incoming) => {
+        readBody(incoming).then((payload) => {
+          const answer = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            if (value !== undefined)
+              answer.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          const status = incoming.statusCode ?? 502;
+          const nullBody = status === 204 || status === 304;
+          resolve(
+            new Response(nullBody ? null : new Uint8Array(payload), { status, headers: answer }),
+          );
+        }, reject);
+      },
+    );
+    outgoing.once('error', reject);
+    outgoing.end(body.length > 0 ? body : undefined);
+  });
+}
+
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
-export async function startFaultProxy(upstreamContainerUrl: string): Promise<FaultProxy> {
+/**
+ * `preserveHost`: forward the Host header as a reverse proxy does, so the endpoint names its
+ * annotations with the proxy's address and clients that follow those IRIs stay behind it.
+ */
+export async function startFaultProxy(
+  upstreamContainerUrl: string,
+  { preserveHost = false } = {},
+): Promise<FaultProxy> {
   const upstream = new URL(upstreamContainerUrl);
   let choose: (request: IncomingMessage, index: number) => Fault = () => ({ kind: 'pass' });
   const stats = { requests: 0, forwarded: 0, dropped: 0, duplicated: 0 };
@@ -43,7 +86,12 @@ export async function startFaultProxy(upstreamContainerUrl: string): Promise<Fau
       if (value === undefined || ['host', 'connection', 'content-length'].includes(name)) continue;
       headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    return fetch(new URL(request.url ?? '/', upstream.origin), {
+    const target = new URL(request.url ?? '/', upstream.origin);
+    if (preserveHost && request.headers.host) {
+      // fetch will not send a Host of our choosing: use node:http for this one.
+      return forwardWithHost(target, request.method ?? 'GET', headers, body, request.headers.host);
+    }
+    return fetch(target, {
       method: request.method,
       headers,
       body: body.length > 0 ? new Uint8Array(body) : undefined,

@@ -21,7 +21,7 @@ beforeAll(async () => {
   const database = await openDatabase({ memory: true });
   server = await startServer({ port: 0, database, tokens: [{ token: TOKEN, role: 'write' }] });
   proxy = await startFaultProxy(server.containerUrl);
-});
+}, 60_000);
 afterAll(async () => {
   await proxy?.close();
   await server?.close();
@@ -152,10 +152,11 @@ describe('sync engine against the reference endpoint', () => {
     expect(wakes.at(-1)).toBe(op?.notBefore);
     expect((await db.suggestions.get(id as string))?.lastError).toContain('503');
 
-    proxy.setFaults((_, index) =>
-      index % 2 === 0 ? { kind: 'respond', status: 429 } : { kind: 'pass' },
-    );
+    let limited = 1;
+    proxy.setFaults(() => (limited-- > 0 ? { kind: 'respond', status: 429 } : { kind: 'pass' }));
     await engine.sendNow();
+    expect((await db.suggestions.get(id as string))?.syncState).toBe('queued');
+    await engine.drain();
     expect((await db.suggestions.get(id as string))?.syncState).toBe('synced');
   });
 

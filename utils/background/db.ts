@@ -14,6 +14,42 @@ export interface ErrorRow extends ErrorEntry {
   id?: number;
 }
 
+/**
+ * The secret that proves to the endpoint that this browser wrote a suggestion (it keeps only
+ * a hash). One per suggestion, random, so secrets link nothing; kept in its own table so that
+ * no message carrying suggestion rows can ever carry it, and sent to the endpoint alone.
+ */
+export interface AuthorSecret {
+  suggestionId: string;
+  secret: string;
+}
+
+/** A colleague's suggestion on a page, as the endpoint's listing of the page gave it. */
+export interface ColleagueSuggestion {
+  /** The id the page's marks know it by (random, kept across listings). */
+  markId: string;
+  /** The annotation's IRI at the endpoint. */
+  remoteId: string;
+  text: string;
+  quote: string;
+  selectors: Suggestion['selectors'];
+  category?: string;
+  /** Absent for an anonymous suggestion. */
+  authorName?: string;
+  status: NonNullable<Suggestion['remoteStatus']>;
+  voteCount: number;
+  replyCount: number;
+  created: string;
+}
+
+/** One page's listing, kept for offline use and for the next conditional request. */
+export interface PageListingRow {
+  pageUrl: string;
+  etag?: string;
+  fetchedAt: number;
+  items: ColleagueSuggestion[];
+}
+
 export class FlywheelDatabase extends Dexie {
   suggestions!: EntityTable<Suggestion, 'id'>;
   outbox!: EntityTable<OutboxOperation, 'id'>;
@@ -24,6 +60,8 @@ export class FlywheelDatabase extends Dexie {
   secrets!: EntityTable<SecretRow, 'key'>;
   /** The error log, oldest first (see error-log.ts). */
   errors!: EntityTable<ErrorRow, 'id'>;
+  authorSecrets!: EntityTable<AuthorSecret, 'suggestionId'>;
+  pageListings!: EntityTable<PageListingRow, 'pageUrl'>;
 
   /** The suggestions in one sync state, oldest change first (the compound index). */
   inSyncState(state: SyncState) {
@@ -39,7 +77,8 @@ export class FlywheelDatabase extends Dexie {
       suggestions: 'id, pageUrl, updatedAt, [syncState+updatedAt]',
       outbox: 'id, suggestionId, notBefore',
     });
-    this.version(2).stores({ secrets: 'key', errors: '++id' });
+    this.version(2).stores({ secrets: 'key', errors: '++id', authorSecrets: 'suggestionId' });
+    this.version(3).stores({ pageListings: 'pageUrl, fetchedAt' });
   }
 }
 

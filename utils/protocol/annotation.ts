@@ -2,13 +2,29 @@
 // (https://www.w3.org/TR/annotation-model/) plus a few project terms. Shared by the client and
 // the reference server, so it must stay free of Node and extension APIs.
 import * as v from 'valibot';
+import type { Selector } from '../anchoring/types';
 import { SelectorSchema } from './selectors';
+import { findUnstorable, unstorableTextReason, utf8Length } from './storable';
 import { LIMITS, SUGGESTION_STATUSES } from './vocabulary';
 
 // The plain vocabulary and the selector schema live in their own modules, so the content
 // script can use them without the rest of the wire format.
 export { SelectorSchema } from './selectors';
-export { LIMITS, SUGGESTION_STATUSES, type SuggestionStatus } from './vocabulary';
+export {
+  findUnstorable,
+  MAX_JSON_DEPTH,
+  type StorableIssue,
+  unstorableTextReason,
+} from './storable';
+export {
+  AUTHOR_SECRET_HEADER,
+  AUTHOR_SECRET_PATTERN,
+  LIMITS,
+  SUGGESTION_CATEGORIES,
+  SUGGESTION_STATUSES,
+  type SuggestionCategory,
+  type SuggestionStatus,
+} from './vocabulary';
 
 export const ANNOTATION_MEDIA_TYPE =
   'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"';
@@ -36,17 +52,34 @@ export const FLYWHEEL_CONTEXT = {
     '@id': `${FLYWHEEL_VOCABULARY}replyCount`,
     '@type': 'http://www.w3.org/2001/XMLSchema#integer',
   },
+  fromOwner: {
+    '@id': `${FLYWHEEL_VOCABULARY}fromOwner`,
+    '@type': 'http://www.w3.org/2001/XMLSchema#boolean',
+  },
 } as const;
 
 /** The `@context` every annotation, page and collection carries on the wire. */
 export const ANNOTATION_CONTEXT = [W3C_ANNOTATION_CONTEXT, FLYWHEEL_CONTEXT] as const;
 
+const storableText = v.check(
+  (text: string) => unstorableTextReason(text) === undefined,
+  'must not contain NUL or half of a character (a lone UTF-16 surrogate)',
+);
+
 const httpUrl = v.pipe(
   v.string(),
-  v.maxLength(LIMITS.url),
+  v.maxLength(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+  // Indexed: an index entry is limited in bytes, and non-ASCII takes up to 4 a character.
+  v.check((url) => utf8Length(url) <= LIMITS.url, `must be at most ${LIMITS.url} bytes as UTF-8`),
+  storableText,
   v.url('must be an absolute URL'),
   v.regex(/^https?:\/\//i, 'must be an http(s) URL'),
 );
+
+/** True for an absolute http(s) URL the wire accepts (LIMITS.url, storable text). */
+export function isWireUrl(url: string): boolean {
+  return v.is(httpUrl, url);
+}
 
 /** The W3C model allows one value or an array; the canonical form on our side is an array. */
 function oneOrMany<T>(item: v.GenericSchema<T>, max: number) {
@@ -91,6 +124,33 @@ const creatorSchema = v.object({
 
 const createdSchema = v.optional(v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp')));
 
+/**
+ * A part of a page (a Specific Resource: its `source` and selectors) or, for a suggestion
+ * about the whole page, the page's URL alone, as the W3C model has it (an object with a
+ * `source` and no selector is neither a Specific Resource nor an External Web Resource).
+ * Parsed to one shape either way: `{ source, selector? }`.
+ */
+const suggestionTarget = v.pipe(
+  v.union([
+    httpUrl,
+    v.object({
+      source: httpUrl,
+      selector: v.optional(oneOrMany(SelectorSchema, LIMITS.selectors)),
+    }),
+  ]),
+  v.transform((target): { source: string; selector?: Selector[] } =>
+    typeof target === 'string' ? { source: target } : target,
+  ),
+);
+
+const UNSTORABLE_MESSAGE =
+  'text must not contain NUL or half of a character, nor nest deeper than 16 levels';
+const storableAnnotation = <T>() =>
+  v.check<T, typeof UNSTORABLE_MESSAGE>(
+    (annotation) => findUnstorable(annotation) === undefined,
+    UNSTORABLE_MESSAGE,
+  );
+
 /** What a client sends to create (POST) or replace (PUT) a suggestion. */
 export const IncomingSuggestionSchema = v.pipe(
   v.object({
@@ -99,10 +159,7 @@ export const IncomingSuggestionSchema = v.pipe(
     motivation: v.literal('editing'),
     created: createdSchema,
     body: oneOrMany(suggestionBody, LIMITS.bodies),
-    target: v.object({
-      source: httpUrl,
-      selector: v.optional(oneOrMany(SelectorSchema, LIMITS.selectors)),
-    }),
+    target: suggestionTarget,
     category: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.category))),
     anonymous: v.optional(v.boolean()),
     creator: v.optional(creatorSchema),
@@ -124,20 +181,30 @@ export const IncomingSuggestionSchema = v.pipe(
     (annotation) => !(annotation.anonymous === true && annotation.creator !== undefined),
     'an anonymous suggestion must not carry a creator',
   ),
+  storableAnnotation(),
 );
 export type IncomingSuggestion = v.InferOutput<typeof IncomingSuggestionSchema>;
+/** The same as a client writes it (before parsing): `target` may be the page URL alone. */
+export type SuggestionBodyToSend = v.InferInput<typeof IncomingSuggestionSchema>;
 
 /** A reply (from a colleague or a process owner) to one suggestion, targeting its `id`. */
-export const IncomingReplySchema = v.object({
-  '@context': contextSchema,
-  type: v.literal('Annotation'),
-  motivation: v.literal('replying'),
-  created: createdSchema,
-  body: oneOrMany(textualBody(['replying', 'commenting'], LIMITS.replyText), 1),
-  target: httpUrl,
-  anonymous: v.optional(v.boolean()),
-  creator: v.optional(creatorSchema),
-});
+export const IncomingReplySchema = v.pipe(
+  v.object({
+    '@context': contextSchema,
+    type: v.literal('Annotation'),
+    motivation: v.literal('replying'),
+    created: createdSchema,
+    body: oneOrMany(textualBody(['replying', 'commenting'], LIMITS.replyText), 1),
+    target: httpUrl,
+    anonymous: v.optional(v.boolean()),
+    creator: v.optional(creatorSchema),
+  }),
+  v.check(
+    (reply) => !(reply.anonymous === true && reply.creator !== undefined),
+    'an anonymous reply must not carry a creator',
+  ),
+  storableAnnotation(),
+);
 export type IncomingReply = v.InferOutput<typeof IncomingReplySchema>;
 
 /** Either kind of annotation a client may POST to the container. */
@@ -165,7 +232,12 @@ export const StoredSuggestionSchema = v.object({
 });
 export type StoredSuggestion = v.InferOutput<typeof StoredSuggestionSchema>;
 
-export const StoredReplySchema = v.object({ ...IncomingReplySchema.entries, ...serverFields });
+export const StoredReplySchema = v.object({
+  ...IncomingReplySchema.pipe[0].entries,
+  ...serverFields,
+  /** Set by the endpoint, never by a client: the reply was posted by a process owner. */
+  fromOwner: v.optional(v.boolean()),
+});
 export type StoredReply = v.InferOutput<typeof StoredReplySchema>;
 
 export const StoredAnnotationSchema = v.variant('motivation', [

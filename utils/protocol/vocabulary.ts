@@ -25,3 +25,25 @@ export const LIMITS = {
   /** Whole request bodies; the server answers 413 above it. */
   requestBytes: 64 * 1024,
 } as const;
+
+/**
+ * The categories the extension offers. The wire takes any `category` of 1-64 characters (an
+ * organisation's own client may have others); these are the ones Flywheel's editor sends.
+ */
+export const SUGGESTION_CATEGORIES = [
+  'unclear',
+  'missing-step',
+  'outdated',
+  'simplify',
+  'other',
+] as const;
+export type SuggestionCategory = (typeof SUGGESTION_CATEGORIES)[number];
+
+/**
+ * The request header that carries a suggestion's author secret: random per suggestion, made
+ * by the author's browser, sent only to the endpoint, which keeps only its hash. With it (or
+ * an owner token) a suggestion may be replaced or deleted.
+ */
+export const AUTHOR_SECRET_HEADER = 'Flywheel-Author-Secret';
+/** 32-128 characters of base64url: at least 192 bits from a 32-byte random value. */
+export const AUTHOR_SECRET_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;

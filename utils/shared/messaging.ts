@@ -169,6 +169,14 @@ export interface EditorState {
   /** A suggestion opened from its highlight may be submitted already: shown, not edited. */
   syncState: Suggestion['syncState'];
   remoteStatus?: Suggestion['remoteStatus'];
+  /** A colleague's suggestion, opened from its mark: what the endpoint says of it. */
+  colleague?: {
+    /** Absent: anonymous. */
+    authorName?: string;
+    category?: string;
+    voteCount: number;
+    replyCount: number;
+  };
 }
 
 export interface SiteEntry {

@@ -1,14 +1,14 @@
 // The suggestion model shared by every context. No storage code here: the content script
 // imports these names and must not pull in the database.
 import type { Selector } from '../anchoring/types';
-import { LIMITS, type SuggestionStatus } from '../protocol/vocabulary';
+import { LIMITS, SUGGESTION_CATEGORIES, type SuggestionStatus } from '../protocol/vocabulary';
 
 /** Where a suggestion stands on this device. */
 export type SyncState = 'draft' | 'queued' | 'sending' | 'synced' | 'failed' | 'conflict';
 /** What the process owner made of it, as the endpoint reports. */
 export type RemoteStatus = SuggestionStatus;
 
-export const CATEGORIES = ['unclear', 'missing-step', 'outdated', 'simplify', 'other'] as const;
+export const CATEGORIES = SUGGESTION_CATEGORIES;
 export type Category = (typeof CATEGORIES)[number];
 
 /** The longest suggestion that can be submitted; a longer draft is kept, never cut. */
@@ -54,6 +54,11 @@ export interface OutboxOperation {
   attempts: number;
   /** Earliest time to try again (backoff, Retry-After). */
   notBefore: number;
+  /**
+   * Answers that said the endpoint itself failed (5xx) or was busy with it (409), for this
+   * operation. At MAX_SERVER_ERRORS the suggestion is `failed`, so one item cannot retry for ever.
+   */
+  serverErrors?: number;
   /**
    * The request body as first sent. Every retry sends exactly this, so a setting changed in
    * between (a display name) cannot make a resend look like another suggestion to the endpoint.

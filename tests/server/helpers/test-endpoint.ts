@@ -1,11 +1,15 @@
 // Starts real endpoints over HTTP on loopback, on PGlite or PostgreSQL, for one test file.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { type RunningServer, startServer } from '../../../server/start-server';
-import { ANNOTATION_CONTEXT, ANNOTATION_MEDIA_TYPE } from '../../../utils/protocol/annotation';
+import {
+  ANNOTATION_CONTEXT,
+  ANNOTATION_MEDIA_TYPE,
+  AUTHOR_SECRET_HEADER,
+} from '../../../utils/protocol/annotation';
 import { startTestPostgres } from './postgres-cluster';
 
 export const DATABASE_KINDS = ['pglite', 'postgres'] as const;
@@ -138,11 +142,22 @@ interface RequestOptions {
   token?: string | null;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent as the author secret (Flywheel-Author-Secret). */
+  secret?: string;
+}
+
+/**
+ * The author secret a test's browser would hold for this idempotency key: derived from it, so
+ * a replay of the same create carries the same secret, as a real resend does.
+ */
+export function secretFor(idempotencyKey: string): string {
+  return createHash('sha256').update(`author:${idempotencyKey}`).digest('base64url');
 }
 
 /** fetch against the endpoint with the writer token and JSON-LD defaults. */
 export async function call(url: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { ...options.headers };
+  if (options.secret !== undefined) headers[AUTHOR_SECRET_HEADER] = options.secret;
   const token = options.token === undefined ? TOKENS.write : options.token;
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   let body: string | undefined;
@@ -157,12 +172,16 @@ export async function create(
   containerUrl: string,
   annotation: unknown,
   idempotencyKey: string = randomUUID(),
-): Promise<{ response: Response; body: Record<string, unknown> & { id: string } }> {
+  options: { token?: string | null; secret?: string | null } = {},
+): Promise<{ response: Response; body: Record<string, unknown> & { id: string }; secret: string }> {
+  const secret = options.secret === undefined ? secretFor(idempotencyKey) : options.secret;
   const response = await call(containerUrl, {
     method: 'POST',
     body: annotation,
     headers: { 'Idempotency-Key': idempotencyKey },
+    token: options.token,
+    secret: secret ?? undefined,
   });
   const body = (await response.json()) as Record<string, unknown> & { id: string };
-  return { response, body };
+  return { response, body, secret: secret ?? '' };
 }

@@ -1,13 +1,13 @@
 // Between a suggestion as this device keeps it and the W3C Web Annotation the endpoint speaks.
 import {
   ANNOTATION_CONTEXT,
-  type IncomingSuggestion,
   type StoredSuggestion,
+  type SuggestionBodyToSend,
 } from '../../protocol/annotation';
 import type { Suggestion } from '../../shared/suggestion';
 
-export function toAnnotation(suggestion: Suggestion, displayName: string): IncomingSuggestion {
-  const annotation: IncomingSuggestion = {
+export function toAnnotation(suggestion: Suggestion, displayName: string): SuggestionBodyToSend {
+  const annotation: SuggestionBodyToSend = {
     '@context': [...ANNOTATION_CONTEXT],
     type: 'Annotation',
     motivation: 'editing',
@@ -15,10 +15,11 @@ export function toAnnotation(suggestion: Suggestion, displayName: string): Incom
     body: [
       { type: 'TextualBody', value: suggestion.text, format: 'text/plain', purpose: 'editing' },
     ],
-    target: {
-      source: suggestion.pageUrl,
-      ...(suggestion.selectors.length > 0 ? { selector: suggestion.selectors } : {}),
-    },
+    // The whole page is its URL; a part of it, the page and the selectors that find it.
+    target:
+      suggestion.selectors.length > 0
+        ? { source: suggestion.pageUrl, selector: suggestion.selectors }
+        : suggestion.pageUrl,
     category: suggestion.category,
     anonymous: suggestion.anonymous,
   };

@@ -3,12 +3,16 @@ import * as v from 'valibot';
 import {
   AnnotationCollectionSchema,
   AnnotationPageSchema,
+  AUTHOR_SECRET_HEADER,
+  findUnstorable,
+  IncomingSuggestionSchema,
   StoredSuggestionSchema,
 } from '../../protocol/annotation';
 import type { OutboxOperation, Suggestion } from '../../shared/suggestion';
 import type { SyncStatus } from '../../shared/sync-status';
-import type { FlywheelDatabase } from '../db';
+import type { AuthorSecret, FlywheelDatabase } from '../db';
 import { remoteFields, remoteKey, toAnnotation } from './annotation';
+import { newAuthorSecret } from './author-secret';
 import { backoffDelay } from './backoff';
 import { type Credentials, exchange, type Outcome } from './http';
 
@@ -34,6 +38,13 @@ export interface SyncDeps {
 
 /** An endpoint that keeps answering with something that is not an annotation gets this many tries. */
 export const MAX_GARBAGE_ATTEMPTS = 5;
+/**
+ * An item the endpoint keeps failing on (5xx) or keeps calling busy (409) is `failed` after
+ * this many such answers, with the endpoint's reason, and can be retried by hand; with
+ * backoff this is about a minute of trying. Network errors and 429 do not count: nothing is
+ * wrong with the item then.
+ */
+export const MAX_SERVER_ERRORS = 6;
 const IDS_PER_PULL = 200;
 /** Longer than any request may take (20 s), shorter than a person's patience. */
 const WATCHDOG_MS = 30_000;
@@ -42,6 +53,17 @@ const MAX_PAGES_PER_PULL = 20;
 type SendResult = 'done' | 'retry' | 'unauthorized';
 /** Operations claimed, sent and settled together: two transactions a batch, not three a row. */
 const BATCH_SIZE = 50;
+
+/** Why the endpoint would refuse this body for good (the wire's own rules), if it would. */
+function unsendableReason(body: unknown): string | undefined {
+  const unstorable = findUnstorable(body);
+  if (unstorable) return `${unstorable.path} ${unstorable.message}`;
+  const checked = v.safeParse(IncomingSuggestionSchema, body);
+  if (checked.success) return undefined;
+  const issue = checked.issues[0];
+  const path = issue ? v.getDotPath(issue) : null;
+  return `${path ? `${path} ` : ''}${issue?.message ?? 'not a valid annotation'}`;
+}
 
 export function createSyncEngine(deps: SyncDeps) {
   const { db } = deps;
@@ -74,12 +96,13 @@ export function createSyncEngine(deps: SyncDeps) {
     op: OutboxOperation,
     reason: string,
     retryAfterMs: number | null,
+    counted: Partial<OutboxOperation> = {},
   ): Settlement {
     const attempts = op.attempts + 1;
     const wait = Math.max(backoffDelay(attempts, random), retryAfterMs ?? 0);
     return {
       op,
-      outbox: { update: { attempts, notBefore: now() + wait } },
+      outbox: { update: { attempts, notBefore: now() + wait, ...counted } },
       suggestion: { syncState: 'queued', lastError: reason },
       result: 'retry',
     };
@@ -89,19 +112,33 @@ export function createSyncEngine(deps: SyncDeps) {
     return { op, outbox: 'delete', suggestion, result: 'done' };
   }
 
-  function request(op: OutboxOperation, suggestion: Suggestion, config: SyncConfig) {
+  function request(
+    op: OutboxOperation,
+    suggestion: Suggestion,
+    config: SyncConfig,
+    secret: string | undefined,
+  ) {
     const options = { now: now(), timeoutMs: deps.timeoutMs };
+    // Proves authorship to the endpoint alone; it never leaves the background otherwise.
+    const authorship: Record<string, string> = secret ? { [AUTHOR_SECRET_HEADER]: secret } : {};
     if (op.kind === 'create' || !suggestion.remoteId) {
       // The suggestion's own id as the key: a resend after a lost answer creates nothing new.
       return exchange(
         fetchImpl,
         config.endpointUrl,
-        { method: 'POST', body: op.body, headers: { 'Idempotency-Key': suggestion.id } },
+        {
+          method: 'POST',
+          body: op.body,
+          headers: { 'Idempotency-Key': suggestion.id, ...authorship },
+        },
         config,
         options,
       );
     }
-    const ifMatch: Record<string, string> = suggestion.etag ? { 'If-Match': suggestion.etag } : {};
+    const ifMatch: Record<string, string> = {
+      ...authorship,
+      ...(suggestion.etag ? { 'If-Match': suggestion.etag } : {}),
+    };
     return exchange(
       fetchImpl,
       suggestion.remoteId,
@@ -129,8 +166,17 @@ export function createSyncEngine(deps: SyncDeps) {
           ...remoteFields(parsed.output, outcome.etag),
         });
       }
-      case 'retry':
-        return retryLater(op, outcome.reason, outcome.retryAfterMs);
+      case 'retry': {
+        if (!outcome.serverError) return retryLater(op, outcome.reason, outcome.retryAfterMs);
+        const serverErrors = (op.serverErrors ?? 0) + 1;
+        if (serverErrors >= MAX_SERVER_ERRORS) {
+          return done(op, { syncState: 'failed', lastError: outcome.reason });
+        }
+        return retryLater(op, outcome.reason, outcome.retryAfterMs, { serverErrors });
+      }
+      case 'forbidden':
+        // This item, not the token: the others go on; the person sees why and may retry it.
+        return done(op, { syncState: 'failed', lastError: outcome.reason });
       case 'unauthorized':
         // Not an attempt that counts: nothing is wrong with the suggestion.
         return {
@@ -154,27 +200,48 @@ export function createSyncEngine(deps: SyncDeps) {
    * the same, whatever settings change in between) and marks the suggestions `sending`.
    */
   async function claim(ops: OutboxOperation[], config: SyncConfig) {
-    return db.transaction('rw', db.suggestions, db.outbox, async () => {
-      const suggestions = await db.suggestions.bulkGet(ops.map((op) => op.suggestionId));
-      const claimed: { op: OutboxOperation; suggestion: Suggestion }[] = [];
+    return db.transaction('rw', db.suggestions, db.outbox, db.authorSecrets, async () => {
+      const ids = ops.map((op) => op.suggestionId);
+      const suggestions = await db.suggestions.bulkGet(ids);
+      const secrets = await db.authorSecrets.bulkGet(ids);
+      const claimed: { op: OutboxOperation; suggestion: Suggestion; secret?: string }[] = [];
+      const unsendable: Settlement[] = [];
       const orphaned: string[] = [];
+      const newSecrets: AuthorSecret[] = [];
       ops.forEach((op, i) => {
         const suggestion = suggestions[i];
         if (!suggestion) {
           orphaned.push(op.id);
           return;
         }
+        let secret = secrets[i]?.secret;
+        if (!secret && op.kind === 'create') {
+          // Made when first sent and kept before the request leaves: a resend proves the same.
+          secret = newAuthorSecret();
+          newSecrets.push({ suggestionId: suggestion.id, secret });
+        }
         if (op.body === undefined && op.kind !== 'delete') {
           op.body = toAnnotation(suggestion, config.displayName);
         }
-        claimed.push({ op, suggestion });
+        if (op.kind !== 'delete') {
+          // What no endpoint can store fails here, at once, with the reason, not after retries.
+          const reason = unsendableReason(op.body);
+          if (reason) {
+            unsendable.push(
+              done(op, { syncState: 'failed', lastError: `Cannot be sent: ${reason}` }),
+            );
+            return;
+          }
+        }
+        claimed.push({ op, suggestion, secret });
       });
+      await db.authorSecrets.bulkAdd(newSecrets);
       await db.outbox.bulkDelete(orphaned);
       await db.outbox.bulkPut(claimed.map((c) => c.op));
       await db.suggestions.bulkUpdate(
         claimed.map((c) => ({ key: c.suggestion.id, changes: { syncState: 'sending' as const } })),
       );
-      return claimed;
+      return { claimed, unsendable };
     });
   }
 
@@ -215,14 +282,14 @@ export function createSyncEngine(deps: SyncDeps) {
       ).filter((op) => !tried.has(op.id));
       if (due.length === 0) break;
       for (const op of due) tried.add(op.id);
-      const claimed = await claim(due, config);
+      const { claimed, unsendable } = await claim(due, config);
       deps.onChange();
-      const settlements: Settlement[] = [];
+      const settlements: Settlement[] = [...unsendable];
       let next = 0;
       const workers = Array.from({ length: Math.min(concurrency, claimed.length) }, async () => {
         while (!stop && next < claimed.length) {
-          const { op, suggestion } = claimed[next++] as (typeof claimed)[number];
-          const settlement = settlementFor(op, await request(op, suggestion, config));
+          const { op, suggestion, secret } = claimed[next++] as (typeof claimed)[number];
+          const settlement = settlementFor(op, await request(op, suggestion, config, secret));
           settlements.push(settlement);
           if (settlement.result === 'unauthorized') stop = true;
           if (settlement.result === 'done') delivered = true;
@@ -277,59 +344,119 @@ export function createSyncEngine(deps: SyncDeps) {
     return running;
   }
 
-  /** Asks the endpoint what became of this device's suggestions (by id: anonymity holds). */
+  /** Stores what the endpoint says of one suggestion; true when something changed. */
+  async function applyRemote(local: Suggestion, item: unknown, etag: string | null) {
+    const parsed = v.safeParse(StoredSuggestionSchema, item);
+    if (!parsed.success) return false;
+    const fields = remoteFields(parsed.output, etag);
+    if (
+      local.remoteStatus === fields.remoteStatus &&
+      local.voteCount === fields.voteCount &&
+      local.replyCount === fields.replyCount &&
+      (etag === null || local.etag === etag)
+    ) {
+      return false;
+    }
+    await db.suggestions.update(local.id, { ...fields, updatedAt: now() });
+    return true;
+  }
+
+  type PullResult = 'ok' | 'unauthorized' | 'stop';
+
+  /** Named suggestions, up to 200 ids a request, following `next`. */
+  async function pullBatch(batch: Suggestion[], config: SyncConfig): Promise<[PullResult, number]> {
+    const byRemoteId = new Map(batch.map((s) => [s.remoteId as string, s]));
+    let updated = 0;
+    let url: string | undefined =
+      `${config.endpointUrl}?ids=${batch.map((s) => encodeURIComponent(remoteKey(s.remoteId as string))).join(',')}`;
+    let first = true;
+    for (let pages = 0; url && pages < MAX_PAGES_PER_PULL; pages++) {
+      const outcome = await exchange(fetchImpl, url, { method: 'GET' }, config, {
+        now: now(),
+        timeoutMs: deps.timeoutMs,
+      });
+      if (outcome.kind === 'unauthorized') {
+        await updateStatus({ paused: 'unauthorized', lastError: outcome.reason });
+        return ['unauthorized', updated];
+      }
+      if (outcome.kind === 'retry') return ['stop', updated];
+      if (outcome.kind !== 'ok') return ['ok', updated];
+      const collection = first ? v.safeParse(AnnotationCollectionSchema, outcome.body) : null;
+      const pageResult = first ? null : v.safeParse(AnnotationPageSchema, outcome.body);
+      const page = collection?.success
+        ? collection.output.first
+        : pageResult?.success
+          ? pageResult.output
+          : undefined;
+      first = false;
+      if (!page) return ['ok', updated];
+      await db.transaction('rw', db.suggestions, async () => {
+        for (const item of page.items) {
+          const local = byRemoteId.get(item.id);
+          if (local && item.motivation === 'editing' && (await applyRemote(local, item, null))) {
+            updated++;
+          }
+        }
+      });
+      url = page.next;
+    }
+    return ['ok', updated];
+  }
+
+  /**
+   * An anonymous suggestion alone: its own request, by its own IRI, conditional on its ETag,
+   * so no request (and no access log line) ever puts it beside another suggestion.
+   */
+  async function pullAlone(local: Suggestion, config: SyncConfig): Promise<[PullResult, number]> {
+    const outcome = await exchange(
+      fetchImpl,
+      local.remoteId as string,
+      { method: 'GET', headers: local.etag ? { 'If-None-Match': local.etag } : {} },
+      config,
+      { now: now(), timeoutMs: deps.timeoutMs },
+    );
+    if (outcome.kind === 'unauthorized') {
+      await updateStatus({ paused: 'unauthorized', lastError: outcome.reason });
+      return ['unauthorized', 0];
+    }
+    if (outcome.kind === 'retry') return ['stop', 0];
+    if (outcome.kind !== 'ok' || outcome.status === 304) return ['ok', 0];
+    return ['ok', (await applyRemote(local, outcome.body, outcome.etag)) ? 1 : 0];
+  }
+
+  /**
+   * Asks the endpoint what became of this device's suggestions, by id, never by author.
+   * Named ones in batches; each anonymous one alone; all in a random order, so neither the
+   * requests nor their sequence tie an anonymous suggestion to anything.
+   */
   async function pullStatuses(): Promise<number> {
     const config = await deps.loadConfig();
     if (!config || (await deps.status.get()).paused) return 0;
-    const synced = await db.inSyncState('synced').toArray();
-    const byRemoteId = new Map(
-      synced.filter((s) => s.remoteId).map((s) => [s.remoteId as string, s]),
-    );
-    const ids = [...byRemoteId.keys()];
+    const synced = (await db.inSyncState('synced').toArray()).filter((s) => s.remoteId);
+    const named = synced.filter((s) => !s.anonymous);
+    const units: (() => Promise<[PullResult, number]>)[] = [];
+    for (let i = 0; i < named.length; i += IDS_PER_PULL) {
+      const batch = named.slice(i, i + IDS_PER_PULL);
+      units.push(() => pullBatch(batch, config));
+    }
+    for (const alone of synced.filter((s) => s.anonymous)) {
+      units.push(() => pullAlone(alone, config));
+    }
+    for (let i = units.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [units[i], units[j]] = [
+        units[j] as (typeof units)[number],
+        units[i] as (typeof units)[number],
+      ];
+    }
     const startedAt = now();
     let updated = 0;
-    for (let i = 0; i < ids.length; i += IDS_PER_PULL) {
-      const batch = ids.slice(i, i + IDS_PER_PULL).map(remoteKey);
-      let url: string | undefined =
-        `${config.endpointUrl}?ids=${batch.map(encodeURIComponent).join(',')}`;
-      let first = true;
-      for (let pages = 0; url && pages < MAX_PAGES_PER_PULL; pages++) {
-        const outcome = await exchange(fetchImpl, url, { method: 'GET' }, config, {
-          now: now(),
-          timeoutMs: deps.timeoutMs,
-        });
-        if (outcome.kind === 'unauthorized') {
-          await updateStatus({ paused: 'unauthorized', lastError: outcome.reason });
-          return updated;
-        }
-        if (outcome.kind !== 'ok') return updated;
-        const collection = first ? v.safeParse(AnnotationCollectionSchema, outcome.body) : null;
-        const pageResult = first ? null : v.safeParse(AnnotationPageSchema, outcome.body);
-        const page = collection?.success
-          ? collection.output.first
-          : pageResult?.success
-            ? pageResult.output
-            : undefined;
-        first = false;
-        if (!page) return updated;
-        await db.transaction('rw', db.suggestions, async () => {
-          for (const item of page.items) {
-            const local = byRemoteId.get(item.id);
-            if (!local || item.motivation !== 'editing') continue;
-            const status = v.safeParse(StoredSuggestionSchema, item);
-            if (!status.success) continue;
-            const fields = remoteFields(status.output, null);
-            if (
-              local.remoteStatus !== fields.remoteStatus ||
-              local.voteCount !== fields.voteCount ||
-              local.replyCount !== fields.replyCount
-            ) {
-              await db.suggestions.update(local.id, { ...fields, updatedAt: now() });
-              updated++;
-            }
-          }
-        });
-        url = page.next;
+    for (const unit of units) {
+      const [result, changed] = await unit();
+      updated += changed;
+      if (result !== 'ok') {
+        if (updated > 0) deps.onChange();
+        return updated;
       }
     }
     await updateStatus({ lastPullAt: startedAt });

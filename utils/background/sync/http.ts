@@ -8,8 +8,17 @@ export const REQUEST_TIMEOUT_MS = 20_000;
 
 export type Outcome =
   | { kind: 'ok'; status: number; body: unknown; etag: string | null }
-  | { kind: 'retry'; reason: string; retryAfterMs: number | null; offline: boolean }
+  | {
+      kind: 'retry';
+      reason: string;
+      retryAfterMs: number | null;
+      offline: boolean;
+      /** The endpoint failed (5xx) or was busy with this item (409): counted per item. */
+      serverError?: boolean;
+    }
   | { kind: 'unauthorized'; reason: string }
+  /** 403: this item may not be done with these credentials; the others may. */
+  | { kind: 'forbidden'; reason: string }
   | { kind: 'permanent'; reason: string }
   | { kind: 'conflict'; reason: string }
   | { kind: 'gone' };
@@ -87,9 +96,8 @@ export async function exchange(
     return { kind: 'ok', status, body, etag: response.headers.get('ETag') };
   }
   if (status === 304) return { kind: 'ok', status, body: null, etag: response.headers.get('ETag') };
-  if (status === 401 || status === 403) {
-    return { kind: 'unauthorized', reason: await problemReason(response) };
-  }
+  if (status === 401) return { kind: 'unauthorized', reason: await problemReason(response) };
+  if (status === 403) return { kind: 'forbidden', reason: await problemReason(response) };
   if (status === 404 || status === 410) return { kind: 'gone' };
   if (status === 412) return { kind: 'conflict', reason: await problemReason(response) };
   if (RETRYABLE.has(status) || status >= 500) {
@@ -98,6 +106,7 @@ export async function exchange(
       reason: await problemReason(response),
       retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), options.now),
       offline: false,
+      serverError: status >= 500 || status === 409,
     };
   }
   return { kind: 'permanent', reason: await problemReason(response) };

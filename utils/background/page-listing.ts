@@ -1,0 +1,102 @@
+// Colleagues' suggestions on a page: the endpoint's listing of the page, fetched with one
+// conditional request per page view and kept for offline use.
+import * as v from 'valibot';
+import {
+  type AnnotationCollection,
+  AnnotationCollectionSchema,
+  type StoredAnnotation,
+  type StoredSuggestion,
+} from '../protocol/annotation';
+import type { ColleagueSuggestion, FlywheelDatabase, PageListingRow } from './db';
+import { type Credentials, exchange } from './sync/http';
+
+/** A page view waits this long for the endpoint before it shows what is kept. */
+export const LISTING_WAIT_MS = 1_500;
+/** Listings kept for offline use; the least recently fetched go first. */
+export const MAX_LISTINGS = 500;
+/** The most items taken from one page's listing (W3C paging: the first page only). */
+const MAX_ITEMS = 500;
+
+export interface ListingConfig extends Credentials {
+  endpointUrl: string;
+}
+
+function isSuggestion(item: StoredAnnotation): item is StoredSuggestion {
+  return item.motivation === 'editing';
+}
+
+/** The fields a colleague's card needs, from a stored annotation. */
+export function colleagueSuggestion(item: StoredSuggestion, markId: string): ColleagueSuggestion {
+  const editing = item.body.find((body) => body.purpose === 'editing');
+  const quote = item.target.selector?.find((s) => s.type === 'TextQuoteSelector');
+  return {
+    markId,
+    remoteId: item.id,
+    text: editing?.value ?? '',
+    quote: quote && 'exact' in quote ? quote.exact : '',
+    selectors: item.target.selector ?? [],
+    category: item.category,
+    authorName: item.anonymous ? undefined : item.creator?.name,
+    status: item.status,
+    voteCount: item.voteCount,
+    replyCount: item.replyCount,
+    created: item.created,
+  };
+}
+
+export interface PageListing {
+  /** Asks the endpoint about the page (conditionally) and keeps the answer; resolves with it. */
+  refresh(pageUrl: string, config: ListingConfig): Promise<ColleagueSuggestion[]>;
+  /** What is kept for the page, without asking. */
+  cached(pageUrl: string): Promise<ColleagueSuggestion[]>;
+}
+
+export function createPageListing(
+  db: FlywheelDatabase,
+  fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+  now: () => number = Date.now,
+): PageListing {
+  async function store(row: PageListingRow) {
+    await db.transaction('rw', db.pageListings, async () => {
+      await db.pageListings.put(row);
+      const excess = (await db.pageListings.count()) - MAX_LISTINGS;
+      if (excess > 0) {
+        const oldest = await db.pageListings.orderBy('fetchedAt').limit(excess).primaryKeys();
+        await db.pageListings.bulkDelete(oldest);
+      }
+    });
+  }
+
+  return {
+    async cached(pageUrl) {
+      return (await db.pageListings.get(pageUrl))?.items ?? [];
+    },
+    async refresh(pageUrl, config) {
+      const kept = await db.pageListings.get(pageUrl);
+      const url = `${config.endpointUrl}?target=${encodeURIComponent(pageUrl)}`;
+      const outcome = await exchange(
+        fetchImpl,
+        url,
+        { method: 'GET', headers: kept?.etag ? { 'If-None-Match': kept.etag } : {} },
+        config,
+        { now: now(), timeoutMs: 10_000 },
+      );
+      if (outcome.kind !== 'ok') return kept?.items ?? [];
+      if (outcome.status === 304 && kept) {
+        await store({ ...kept, fetchedAt: now() });
+        return kept.items;
+      }
+      const parsed = v.safeParse(AnnotationCollectionSchema, outcome.body);
+      if (!parsed.success) throw new Error('errorEndpointGarbage');
+      const collection: AnnotationCollection = parsed.output;
+      // The same suggestion keeps its mark id from one listing to the next.
+      const markIds = new Map((kept?.items ?? []).map((item) => [item.remoteId, item.markId]));
+      const items = (collection.first?.items ?? [])
+        .filter(isSuggestion)
+        .slice(0, MAX_ITEMS)
+        .map((item) => colleagueSuggestion(item, markIds.get(item.id) ?? crypto.randomUUID()));
+      await store({ pageUrl, etag: outcome.etag ?? undefined, fetchedAt: now(), items });
+      return items;
+    },
+  };
+}
