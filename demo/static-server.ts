@@ -48,7 +48,14 @@ export async function startStaticServer(
     });
     createReadStream(file).pipe(response);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    // E.g. the port is taken: the caller says so, instead of an unhandled 'error' event.
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const actualPort = (server.address() as AddressInfo).port;
   return {
     port: actualPort,
