@@ -1,4 +1,4 @@
-import { cssSelectorFor, queryUnder } from './css-selector';
+import { cssSelectorFor, queryUnder, xpathUnder } from './css-selector';
 import { type MatchOptions, matchQuote, type QuoteMatch } from './match-quote';
 import { buildTextIndex, normalizeText, type TextIndex } from './text-index';
 import type { CssSelector, Selector, TextPositionSelector, TextQuoteSelector } from './types';
@@ -52,6 +52,17 @@ function quoteSelectors(index: TextIndex, from: number, to: number): Selector[] 
   return [quote, position];
 }
 
+const wordsOf = (value: string) => value.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [];
+
+/** Whether an element's text is still the quote: at least 80% of its words, at most 1.25 times as
+ * long. Strict because a positional selector can point at a neighbour after edits. */
+function keepsQuote(text: string, exact: string): boolean {
+  const quoted = wordsOf(exact);
+  const present = new Set(wordsOf(text));
+  const kept = quoted.filter((word) => present.has(word)).length;
+  return quoted.length > 0 && kept >= quoted.length * 0.8 && text.length <= exact.length * 1.25;
+}
+
 /** Builds the text index of `root` once, for describing and anchoring many suggestions. */
 export function createAnchorer(root: Document | Element): Anchorer {
   const element = textRoot(root);
@@ -77,11 +88,24 @@ export function createAnchorer(root: Document | Element): Anchorer {
   // Looked up only when needed: querySelector is the costliest step on a big page.
   const hintOf = (selectors: Selector[]) => {
     const css = find(selectors, 'CssSelector');
+    const xpath = find(selectors, 'XPathSelector');
     let hinted: Element | null | undefined;
     return () => {
-      if (hinted === undefined) hinted = css ? queryUnder(element, css.value) : null;
+      if (hinted === undefined) {
+        hinted =
+          (css && queryUnder(element, css.value)) ||
+          (xpath && xpathUnder(element, xpath.value)) ||
+          null;
+      }
       return hinted;
     };
+  };
+
+  // Lower-cased once per text model, for case-blind matching.
+  let folded: string | undefined;
+  const foldedText = () => {
+    folded ??= index.text.toLowerCase();
+    return folded;
   };
 
   const locateWith = (
@@ -91,6 +115,12 @@ export function createAnchorer(root: Document | Element): Anchorer {
   ) => {
     const quote = find(selectors, 'TextQuoteSelector');
     if (!quote?.exact) return null;
+    // The tag the quote was in (last step of its CSS selector) tells a heading from its entry in
+    // a table of contents.
+    const tag = find(selectors, 'CssSelector')
+      ?.value.replace(/\[[^\]]*\]|:[\w-]+(\([^)]*\))?/g, '')
+      .match(/(?:^|[\s>])([a-z][\w-]*)\s*$/i)?.[1]
+      ?.toLowerCase();
     return matchQuote(
       index.text,
       {
@@ -103,6 +133,8 @@ export function createAnchorer(root: Document | Element): Anchorer {
           const found = hint();
           return found ? index.spanOf(found) : undefined;
         },
+        sameKind: tag ? (offset) => !!index.elementAt(offset)?.closest(tag) : undefined,
+        folded: foldedText,
       },
       options,
     );
@@ -111,19 +143,38 @@ export function createAnchorer(root: Document | Element): Anchorer {
   const locate = (selectors: Selector[], options?: MatchOptions): QuoteMatch | null =>
     locateWith(selectors, hintOf(selectors), options);
 
+  const wholeElement = (target: Element) => {
+    const range = element.ownerDocument.createRange();
+    range.selectNode(target);
+    return range;
+  };
+
   const anchor = (selectors: Selector[], options?: MatchOptions): Range | null => {
     const hint = hintOf(selectors);
-    const doc = element.ownerDocument;
-    if (!find(selectors, 'TextQuoteSelector')?.exact) {
+    const quote = find(selectors, 'TextQuoteSelector');
+    const exact = normalizeText(quote?.exact ?? '').trim();
+    if (!exact) {
       // An element picked without text (image, empty field): its selector is all there is.
       const hinted = hint();
-      if (!hinted) return null;
-      const range = doc.createRange();
-      range.selectNode(hinted);
-      return range;
+      return hinted ? wholeElement(hinted) : null;
+    }
+    // An element target (its selector written first) whose element still holds the same text.
+    const first = selectors[0]?.type;
+    if (first === 'CssSelector' || first === 'XPathSelector') {
+      const hinted = hint();
+      if (hinted && index.text.slice(...index.spanOf(hinted)).trim() === exact) {
+        return wholeElement(hinted);
+      }
     }
     const match = locateWith(selectors, hint, options);
-    if (!match) return null;
+    if (!match) {
+      // Last resort: the quote is gone from the text, but the element it was in is still there
+      // with about the same text (most words kept, about as long).
+      const hinted = hint();
+      if (!hinted || options?.wide === false) return null;
+      const [start, end] = index.spanOf(hinted);
+      return keepsQuote(index.text.slice(start, end), exact) ? wholeElement(hinted) : null;
+    }
     const range = index.rangeOf(match.start, match.end);
     // When the quote is the whole text of the innermost element around it (an element pick),
     // select the element itself.
