@@ -75,28 +75,22 @@ export function cssSelectorFor(element: Element, root: Element, byAttributes = f
 }
 
 /**
- * The element at a simple XPath (`/html/body/div[2]/p[3]`, `//*[@id="x"]/p`), the form other
- * tools write, evaluated from the document and then from `root`; null for anything else.
+ * The element at a simple XPath of element steps (`/html/body/div[2]/p[3]`, the form other tools
+ * write), from the document or else from `root`; null for anything else.
  */
 export function xpathUnder(root: Element, path: string): Element | null {
-  const start = path.match(/^\/\/\*\[@id=["']([^"']+)["']\]/);
-  let current: Element | Document | null = start
-    ? root.ownerDocument.getElementById(start[1] as string)
-    : root.ownerDocument;
-  const steps = path
-    .slice(start ? start[0].length : 0)
-    .split('/')
-    .filter(Boolean);
-  const walk = (from: Element | Document | null) => {
-    for (const step of steps) {
-      const parts = step.match(/^([\w-]+|\*)(?:\[(\d+)\])?$/);
+  const walk = (from: Element | Document | undefined) => {
+    for (const step of path.split('/').filter(Boolean)) {
+      const parts = step.match(/^([\w-]+)(?:\[(\d+)\])?$/);
       if (!from || !parts) return null;
-      const name = (parts[1] as string).toLowerCase();
-      const same = [...from.children].filter((child) => name === '*' || child.localName === name);
-      from = same[Number(parts[2] ?? 1) - 1] ?? null;
+      const name = parts[1]?.toLowerCase();
+      from = [...from.children].filter((child) => child.localName === name)[
+        Number(parts[2] ?? 1) - 1
+      ];
     }
-    return from && from !== root.ownerDocument ? (from as Element) : null;
+    return from && from !== root.ownerDocument && root.contains(from as Element)
+      ? (from as Element)
+      : null;
   };
-  current = walk(current);
-  return current && root.contains(current) ? current : start ? null : walk(root);
+  return walk(root.ownerDocument) ?? walk(root);
 }

@@ -1,9 +1,9 @@
 import { cssSelectorFor, queryUnder, xpathUnder } from './css-selector';
-import { type MatchOptions, matchQuote, type QuoteMatch } from './match-quote';
+import { matchQuote, type QuoteMatch, words } from './match-quote';
 import { buildTextIndex, normalizeText, type TextIndex } from './text-index';
 import type { CssSelector, Selector, TextPositionSelector, TextQuoteSelector } from './types';
 
-export type { MatchOptions, QuoteMatch } from './match-quote';
+export type { QuoteMatch } from './match-quote';
 export { UI_HOST_ATTRIBUTE } from './text-index';
 export type { Selector } from './types';
 
@@ -16,8 +16,8 @@ export interface Anchorer {
   describe(range: Range): Selector[];
   describeElement(element: Element): Selector[];
   /** Where a text target is in the model (no DOM work), or null; for counting and batching. */
-  locate(selectors: Selector[], options?: MatchOptions): QuoteMatch | null;
-  anchor(selectors: Selector[], options?: MatchOptions): Range | null;
+  locate(selectors: Selector[]): QuoteMatch | null;
+  anchor(selectors: Selector[]): Range | null;
 }
 
 function textRoot(root: Document | Element): Element {
@@ -52,13 +52,11 @@ function quoteSelectors(index: TextIndex, from: number, to: number): Selector[] 
   return [quote, position];
 }
 
-const wordsOf = (value: string) => value.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [];
-
 /** Whether an element's text is still the quote: at least 80% of its words, at most 1.25 times as
  * long. Strict because a positional selector can point at a neighbour after edits. */
 function keepsQuote(text: string, exact: string): boolean {
-  const quoted = wordsOf(exact);
-  const present = new Set(wordsOf(text));
+  const quoted = words(exact);
+  const present = new Set(words(text));
   const kept = quoted.filter((word) => present.has(word)).length;
   return quoted.length > 0 && kept >= quoted.length * 0.8 && text.length <= exact.length * 1.25;
 }
@@ -101,47 +99,38 @@ export function createAnchorer(root: Document | Element): Anchorer {
     };
   };
 
-  // Lower-cased once per text model, for case-blind matching.
-  let folded: string | undefined;
-  const foldedText = () => {
-    folded ??= index.text.toLowerCase();
-    return folded;
+  // Lower-cased once per text model, when a fuzzy search first needs it.
+  let lower: string | undefined;
+  const folded = () => {
+    lower ??= index.text.toLowerCase();
+    return lower;
   };
 
-  const locateWith = (
-    selectors: Selector[],
-    hint: () => Element | null,
-    options?: MatchOptions,
-  ) => {
+  const locateWith = (selectors: Selector[], hint: () => Element | null) => {
     const quote = find(selectors, 'TextQuoteSelector');
     if (!quote?.exact) return null;
     // The tag the quote was in (last step of its CSS selector) tells a heading from its entry in
     // a table of contents.
     const tag = find(selectors, 'CssSelector')
-      ?.value.replace(/\[[^\]]*\]|:[\w-]+(\([^)]*\))?/g, '')
-      .match(/(?:^|[\s>])([a-z][\w-]*)\s*$/i)?.[1]
-      ?.toLowerCase();
-    return matchQuote(
-      index.text,
-      {
-        // Quotes written by other tools may carry raw whitespace; compare in the model's form.
-        exact: normalizeText(quote.exact),
-        prefix: normalizeText(quote.prefix ?? ''),
-        suffix: normalizeText(quote.suffix ?? ''),
-        position: find(selectors, 'TextPositionSelector')?.start,
-        near: () => {
-          const found = hint();
-          return found ? index.spanOf(found) : undefined;
-        },
-        sameKind: tag ? (offset) => !!index.elementAt(offset)?.closest(tag) : undefined,
-        folded: foldedText,
+      ?.value.replace(/\[.*?\]/g, '')
+      .match(/([a-z][\w-]*)[^\s>]*$/i)?.[1];
+    return matchQuote(index.text, {
+      // Quotes written by other tools may carry raw whitespace; compare in the model's form.
+      exact: normalizeText(quote.exact),
+      prefix: normalizeText(quote.prefix ?? ''),
+      suffix: normalizeText(quote.suffix ?? ''),
+      position: find(selectors, 'TextPositionSelector')?.start,
+      near: () => {
+        const found = hint();
+        return found ? index.spanOf(found) : undefined;
       },
-      options,
-    );
+      sameKind: tag ? (offset) => !!index.elementAt(offset)?.closest(tag) : undefined,
+      folded,
+    });
   };
 
-  const locate = (selectors: Selector[], options?: MatchOptions): QuoteMatch | null =>
-    locateWith(selectors, hintOf(selectors), options);
+  const locate = (selectors: Selector[]): QuoteMatch | null =>
+    locateWith(selectors, hintOf(selectors));
 
   const wholeElement = (target: Element) => {
     const range = element.ownerDocument.createRange();
@@ -149,7 +138,7 @@ export function createAnchorer(root: Document | Element): Anchorer {
     return range;
   };
 
-  const anchor = (selectors: Selector[], options?: MatchOptions): Range | null => {
+  const anchor = (selectors: Selector[]): Range | null => {
     const hint = hintOf(selectors);
     const quote = find(selectors, 'TextQuoteSelector');
     const exact = normalizeText(quote?.exact ?? '').trim();
@@ -166,12 +155,12 @@ export function createAnchorer(root: Document | Element): Anchorer {
         return wholeElement(hinted);
       }
     }
-    const match = locateWith(selectors, hint, options);
+    const match = locateWith(selectors, hint);
     if (!match) {
       // Last resort: the quote is gone from the text, but the element it was in is still there
       // with about the same text (most words kept, about as long).
       const hinted = hint();
-      if (!hinted || options?.wide === false) return null;
+      if (!hinted) return null;
       const [start, end] = index.spanOf(hinted);
       return keepsQuote(index.text.slice(start, end), exact) ? wholeElement(hinted) : null;
     }

@@ -24,7 +24,7 @@ const ERRORS_PER_CONTEXT = 0.4;
  * wrong place in 3 of 19 (single words and tokens such as "options"); from 12 characters on,
  * 0 of 443 (tests/unit/anchoring/measure-unique.test.ts prints the table). */
 export const MIN_UNIQUE_LENGTH = 12;
-/** Shorter quotes are only matched exactly (or case-blind): a few edits make them other words. */
+/** Shorter quotes are only matched exactly: a few edits make them other words. */
 export const MIN_FUZZY_LENGTH = 10;
 /** Edit rate allowed when no context survives: the clear best place, nothing else close, and a
  * quote long enough. Measured on both corpora: such matches were wrong for 3 quotes of 17-36
@@ -64,7 +64,7 @@ export interface QuoteQuery {
   near?: [number, number] | (() => [number, number] | undefined);
   /** Whether the text at an offset is in the same kind of element as the quote was. */
   sameKind?: (offset: number) => boolean;
-  /** The text in lower case (same length), cached by the caller across queries. */
+  /** The text in lower case, cached by the caller across queries. */
   folded?: () => string;
 }
 
@@ -73,11 +73,6 @@ export interface QuoteMatch {
   end: number;
   errors: number;
   contextScore: number;
-}
-
-export interface MatchOptions {
-  /** Allow matches far from every hint (default true). */
-  wide?: boolean;
 }
 
 /** Levenshtein similarity in 0..1, one-row dynamic programming (contexts are <= 32 chars). */
@@ -196,7 +191,8 @@ function windows(
 
 const WORD = /[\p{L}\p{N}]{2,}/gu;
 
-function words(value: string): string[] {
+/** Words of two or more letters or digits, lower case. */
+export function words(value: string): string[] {
   return value.toLowerCase().match(WORD) ?? [];
 }
 
@@ -220,11 +216,7 @@ function pinned(text: string, query: QuoteQuery): QuoteMatch | null {
   return { start, end, errors: exact.length - kept, contextScore: 2 };
 }
 
-export function matchQuote(
-  text: string,
-  query: QuoteQuery,
-  options: MatchOptions = {},
-): QuoteMatch | null {
+export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
   const { exact, prefix, suffix, position } = query;
   if (!exact) return null;
   const length = exact.length;
@@ -267,42 +259,34 @@ export function matchQuote(
     starts = starts.sort((a, b) => Math.abs(a - position) - Math.abs(b - position));
   }
   const copies = starts.slice(0, MAX_CANDIDATES).map((at) => place(at, at + length, 0));
-  const allowed = (candidate: Place) => options.wide !== false || candidate.near;
-  if (copies.length === 1 && length >= MIN_UNIQUE_LENGTH && allowed(copies[0] as Place)) {
+  if (copies.length === 1 && length >= MIN_UNIQUE_LENGTH) {
     return copies[0] as Place;
   }
   if (copies.length > 0) {
-    const inContext = copies.filter((copy) => copy.contextScore >= CONTEXT_MIN && allowed(copy));
+    const inContext = copies.filter((copy) => copy.contextScore >= CONTEXT_MIN);
     const chosen = best(inContext, query, text.length);
     if (chosen) return chosen;
     // No copy keeps its context (the section moved): the only one in the same kind of element.
-    const sameKind = copies.filter((copy) => copy.kind && allowed(copy));
+    const sameKind = copies.filter((copy) => copy.kind);
     if (length >= MIN_UNIQUE_LENGTH && sameKind.length === 1) return sameKind[0] as Place;
   }
-  if (length < MIN_FUZZY_LENGTH) {
-    // Too short to edit safely; a change of letter case only is still the same words.
-    const folded = query.folded?.() ?? text.toLowerCase();
-    if (folded.length !== text.length) return null;
-    const lowered = occurrences(folded, exact.toLowerCase(), MAX_CANDIDATES).map((at) =>
-      place(at, at + length, 0),
-    );
-    const inContext = lowered.filter((copy) => copy.contextScore >= CONTEXT_MIN && allowed(copy));
-    return best(inContext, query, text.length);
-  }
+  if (length < MIN_FUZZY_LENGTH) return null;
 
   // 2. Fuzzy, case-blind, in windows.
-  const folded = query.folded?.() ?? text.toLowerCase();
-  const haystack = folded.length === text.length ? folded : text;
-  const needle = haystack === folded ? exact.toLowerCase() : exact;
+  // Offsets must stay the same: a text whose case folding changes its length is searched as is.
+  const lower = query.folded?.() ?? text.toLowerCase();
+  const folded = lower.length === text.length ? lower : text;
+  const needle = {
+    ...query,
+    exact: exact.toLowerCase(),
+    prefix: prefix.toLowerCase(),
+    suffix: suffix.toLowerCase(),
+  };
   const maxErrors = Math.floor(length * MAX_ERRORS);
   const around = readHints().map(([from, to]): [number, number] => [from - slack, to + slack]);
   const found: QuoteMatch[] = [];
-  const lowered =
-    haystack === folded
-      ? { ...query, exact: needle, prefix: prefix.toLowerCase(), suffix: suffix.toLowerCase() }
-      : query;
-  for (const [from, to] of windows(haystack, lowered, maxErrors, around)) {
-    for (const match of search(haystack.slice(from, to), needle, maxErrors)) {
+  for (const [from, to] of windows(folded, needle, maxErrors, around)) {
+    for (const match of search(folded.slice(from, to), needle.exact, maxErrors)) {
       found.push({ ...match, start: match.start + from, end: match.end + from, contextScore: 0 });
     }
   }
@@ -332,7 +316,6 @@ export function matchQuote(
       atFewest.length > 1 ? fewest : Number.POSITIVE_INFINITY,
     );
     const accepted = places.filter((candidate) => {
-      if (!allowed(candidate)) return false;
       const budget = errorBudget(candidate.contextScore);
       if (candidate.errors <= length * budget) {
         // Context agrees: near a hint, or the quote's best place anywhere.
@@ -352,6 +335,5 @@ export function matchQuote(
   }
 
   // 3. Rewritten, between its two contexts.
-  const between = pinned(text, query);
-  return between && (options.wide !== false || isNear(between.start)) ? between : null;
+  return pinned(text, query);
 }

@@ -105,7 +105,6 @@ describe('confidence rule', () => {
     // One word changed: pieces of the quote stay intact and locate it anywhere.
     const moved = `${filler(far)}${PREFIX}${EXACT.replace('signs', 'approves')}${SUFFIX}`;
     expect(matchQuote(moved, query(0))).toMatchObject({ start: at });
-    expect(matchQuote(moved, query(0), { wide: false })).toBeNull();
     // A closer copy of the quote elsewhere (1 edit, other context) makes it ambiguous when the
     // moved one has lost its context too.
     const lost = `${filler(far)}Nowadays the ${EXACT.replace('signs', 'approves')} quickly.`;
