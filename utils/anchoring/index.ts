@@ -1,5 +1,5 @@
 import { cssSelectorFor, queryUnder, xpathUnder } from './css-selector';
-import { matchQuote, type QuoteMatch, words } from './match-quote';
+import { matchQuote, type QuoteMatch, similarity, words } from './match-quote';
 import { buildTextIndex, normalizeText, type TextIndex } from './text-index';
 import type { CssSelector, Selector, TextPositionSelector, TextQuoteSelector } from './types';
 
@@ -53,12 +53,19 @@ function quoteSelectors(index: TextIndex, from: number, to: number): Selector[] 
 }
 
 /** Whether an element's text is still the quote: at least 80% of its words, at most 1.25 times as
- * long. Strict because a positional selector can point at a neighbour after edits. */
+ * long, and at most half of it edited. Strict on words because a positional selector can point
+ * at a sibling after edits, and sibling table rows are alike letter by letter ("Travel: 20
+ * euros" and "Hotel: 90 euros" are 69% similar, with one word of three in common). */
 function keepsQuote(text: string, exact: string): boolean {
   const quoted = words(exact);
   const present = new Set(words(text));
   const kept = quoted.filter((word) => present.has(word)).length;
-  return quoted.length > 0 && kept >= quoted.length * 0.8 && text.length <= exact.length * 1.25;
+  return (
+    quoted.length > 0 &&
+    kept >= quoted.length * 0.8 &&
+    text.length <= exact.length * 1.25 &&
+    similarity(text, exact) >= 0.5
+  );
 }
 
 /** Builds the text index of `root` once, for describing and anchoring many suggestions. */
