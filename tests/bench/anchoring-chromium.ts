@@ -302,15 +302,18 @@ export async function benchCorporaInChromium() {
     const tables: Record<string, Record<string, { flywheel: Row; baseline: Row }>> = {};
     const times: Record<string, { flywheel: number[]; baseline: number[] }> = {};
     const count = (corpus: string, label: string, flywheel: string, baseline: string) => {
-      tables[corpus] ??= {};
       const empty = () => ({ correct: 0, wrong: 0, orphan: 0 });
-      const row = (tables[corpus][label] ??= { flywheel: empty(), baseline: empty() });
+      const labels = tables[corpus] ?? {};
+      tables[corpus] = labels;
+      const row = labels[label] ?? { flywheel: empty(), baseline: empty() };
+      labels[label] = row;
       row.flywheel[flywheel as keyof Row]++;
       row.baseline[baseline as keyof Row]++;
     };
     results.forEach((perCase, d) => {
       const corpus = d < first.length ? 'first corpus' : 'second corpus';
-      const timing = (times[corpus] ??= { flywheel: [], baseline: [] });
+      const timing = times[corpus] ?? { flywheel: [], baseline: [] };
+      times[corpus] = timing;
       perCase.forEach((result, k) => {
         timing.flywheel.push(result.flywheelMs);
         timing.baseline.push(result.baselineMs);
