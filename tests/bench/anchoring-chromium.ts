@@ -5,6 +5,8 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../e2e/support/browser';
 import { REPO_ROOT } from '../e2e/support/paths';
+import { CORPUS, judge, loadDocument } from '../unit/anchoring/corpus';
+import { judgeRevision, loadRevision, REVISIONS } from '../unit/anchoring/corpus-revisions';
 import { largePage } from './anchoring';
 
 interface Spread {
@@ -131,6 +133,243 @@ export async function benchReanchor200InChromium(runs = 7) {
   }
 }
 
+// The anchoring module and approx-string-match in one page script; the full-text scan (the
+// baseline of tests/unit/anchoring/corpus.ts) is written out in the page.
+async function pageBundle(): Promise<string> {
+  const bundle = await build({
+    stdin: {
+      contents: `export * from './utils/anchoring/index.ts'; export { default as search } from 'approx-string-match';`,
+      resolveDir: REPO_ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    globalName: 'flywheelAnchoring',
+    write: false,
+  });
+  return bundle.outputFiles[0]?.text ?? '';
+}
+
+const IN_PAGE_CORPUS = `(documents) => {
+  const api = globalThis.flywheelAnchoring;
+  const baseline = (text, selectors) => {
+    const quote = selectors.find((s) => s.type === 'TextQuoteSelector');
+    const position = selectors.find((s) => s.type === 'TextPositionSelector');
+    if (!quote) return null;
+    let best = null;
+    for (const match of api.search(text, quote.exact, Math.floor(quote.exact.length * 0.2))) {
+      const distance = Math.abs(match.start - (position?.start ?? 0));
+      if (!best || distance < Math.abs(best[0] - (position?.start ?? 0))) best = [match.start, match.end];
+    }
+    return best;
+  };
+  return documents.map(({ html, cases }) => {
+    document.body.innerHTML = html;
+    const anchorer = api.createAnchorer(document);
+    const { index } = anchorer;
+    const text = index.text;
+    const trim = (span) => {
+      if (!span) return null;
+      let [start, end] = span;
+      while (start < end && text.charCodeAt(start) === 32) start++;
+      while (end > start && text.charCodeAt(end - 1) === 32) end--;
+      return [start, end];
+    };
+    return cases.map((selectors) => {
+      let started = performance.now();
+      const range = anchorer.anchor(selectors);
+      const flywheelMs = performance.now() - started;
+      const found = range ? trim([index.offsetOf(range.startContainer, range.startOffset, 'start'),
+        index.offsetOf(range.endContainer, range.endOffset, 'end')]) : null;
+      started = performance.now();
+      const scanned = baseline(text, selectors);
+      const baselineMs = performance.now() - started;
+      return { found, scanned, flywheelMs, baselineMs, textLength: text.length };
+    });
+  });
+}`;
+
+// Quotes on the 1 MB page, then the page edited under them: a third keep their text, a third get
+// one word changed, a third are replaced by other words (the slow case: nothing to find).
+const IN_PAGE_EDITED = `(runCount) => {
+  const api = globalThis.flywheelAnchoring;
+  let state = 11;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  const describer = api.createAnchorer(document);
+  const { text } = describer.index;
+  const targets = [];
+  while (targets.length < 200) {
+    const start = Math.floor(next() * (text.length - 200));
+    const range = describer.index.rangeOf(start, start + 20 + Math.floor(next() * 100));
+    if (range.startContainer !== range.endContainer) continue;
+    const selectors = describer.describe(range);
+    if (selectors.length > 0) targets.push({ selectors, node: range.startContainer, kind: targets.length % 3 });
+  }
+  for (const { selectors, node, kind } of targets) {
+    const exact = selectors[0].exact;
+    if (kind === 1) node.data = node.data.replace(exact, exact.replace(/\\w+/, 'changed'));
+    if (kind === 2) node.data = node.data.replace(exact, 'other words entirely '.repeat(Math.ceil(exact.length / 21)).slice(0, exact.length));
+  }
+  const result = { calls: [], found: [0, 0, 0], scan: [] };
+  for (let run = 0; run < runCount; run++) {
+    const anchorer = api.createAnchorer(document);
+    for (const { selectors, kind } of targets) {
+      const started = performance.now();
+      const range = anchorer.anchor(selectors);
+      result.calls.push(performance.now() - started);
+      if (run === 0 && range) result.found[kind]++;
+    }
+  }
+  // One full-text scan per quote, for scale (what the Hypothesis client does).
+  const { text: edited } = api.createAnchorer(document).index;
+  for (const { selectors } of targets.slice(0, 30)) {
+    const started = performance.now();
+    api.search(edited, selectors[0].exact, Math.floor(selectors[0].exact.length * 0.2));
+    result.scan.push(performance.now() - started);
+  }
+  return result;
+}`;
+
+/** 200 quotes on the ~1 MB page after edits under them: time of every anchor() call. */
+export async function benchEdited1MbInChromium(runs = 3) {
+  const html = `<!doctype html>${largePage().documentElement.outerHTML}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setContent(html);
+    await page.addScriptTag({ content: await pageBundle() });
+    const figures = (await page.evaluate(`(${IN_PAGE_EDITED})(${runs})`)) as {
+      calls: number[];
+      found: number[];
+      scan: number[];
+    };
+    const sorted = [...figures.calls].sort((a, b) => a - b);
+    const at = (share: number) =>
+      Math.round((sorted[Math.floor(share * (sorted.length - 1))] ?? 0) * 10) / 10;
+    return {
+      environment: 'Chromium (headless), anchoring module bundled with esbuild',
+      calls: figures.calls.length,
+      found: {
+        unchanged: figures.found[0],
+        oneWordChanged: figures.found[1],
+        replaced: figures.found[2],
+      },
+      medianCallMs: at(0.5),
+      p99CallMs: at(0.99),
+      slowestCallMs: at(1),
+      callsOver16Ms: figures.calls.filter((ms) => ms > 16).length,
+      fullScanPerQuoteMs: spread(figures.scan),
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+type Row = Record<'correct' | 'wrong' | 'orphan', number>;
+
+/**
+ * Both README corpora anchored in Chromium, each quote by Flywheel's anchor() and by the
+ * full-text scan in the same page, one after the other: outcomes per label and times.
+ */
+export async function benchCorporaInChromium() {
+  const first = CORPUS.map(loadDocument);
+  const second = REVISIONS.map(loadRevision);
+  const documents = [...first, ...second].map((loaded) => ({
+    html: loaded.newDocument.body.innerHTML,
+    cases: loaded.cases.map((item) => item.selectors),
+  }));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setContent('<!doctype html><body></body>');
+    await page.addScriptTag({ content: await pageBundle() });
+    const results = (await page.evaluate(`(${IN_PAGE_CORPUS})(${JSON.stringify(documents)})`)) as {
+      found: [number, number] | null;
+      scanned: [number, number] | null;
+      flywheelMs: number;
+      baselineMs: number;
+    }[][];
+    const tables: Record<string, Record<string, { flywheel: Row; baseline: Row }>> = {};
+    const times: Record<string, { flywheel: number[]; baseline: number[] }> = {};
+    const count = (corpus: string, label: string, flywheel: string, baseline: string) => {
+      const empty = () => ({ correct: 0, wrong: 0, orphan: 0 });
+      const labels = tables[corpus] ?? {};
+      tables[corpus] = labels;
+      const row = labels[label] ?? { flywheel: empty(), baseline: empty() };
+      labels[label] = row;
+      row.flywheel[flywheel as keyof Row]++;
+      row.baseline[baseline as keyof Row]++;
+    };
+    results.forEach((perCase, d) => {
+      const corpus = d < first.length ? 'first corpus' : 'second corpus';
+      const timing = times[corpus] ?? { flywheel: [], baseline: [] };
+      times[corpus] = timing;
+      perCase.forEach((result, k) => {
+        timing.flywheel.push(result.flywheelMs);
+        timing.baseline.push(result.baselineMs);
+        if (d < first.length) {
+          const loaded = first[d] as (typeof first)[number];
+          const item = loaded.cases[k] as (typeof loaded.cases)[number];
+          count(
+            corpus,
+            item.label,
+            judge(result.found, item, loaded.newText),
+            judge(result.scanned, item, loaded.newText),
+          );
+        } else {
+          const loaded = second[d - first.length] as (typeof second)[number];
+          const item = loaded.cases[k] as (typeof loaded.cases)[number];
+          count(
+            corpus,
+            item.label,
+            judgeRevision(result.found, item, loaded.newText),
+            judgeRevision(result.scanned, item, loaded.newText),
+          );
+        }
+      });
+    });
+    const summary = (values: number[]) => ({
+      totalMs: Math.round(values.reduce((sum, value) => sum + value, 0)),
+      slowestMs: Math.round(Math.max(...values) * 10) / 10,
+    });
+    return {
+      environment: 'Chromium (headless), anchoring module bundled with esbuild',
+      quotes: Object.fromEntries(
+        Object.entries(times).map(([name, t]) => [name, t.flywheel.length]),
+      ),
+      tables,
+      times: Object.fromEntries(
+        Object.entries(times).map(([name, t]) => [
+          name,
+          { flywheel: summary(t.flywheel), baseline: summary(t.baseline) },
+        ]),
+      ),
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await benchReanchor200InChromium(), null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        reanchor200: await benchReanchor200InChromium(),
+        edited1Mb: await benchEdited1MbInChromium(),
+        corpora: await benchCorporaInChromium(),
+      },
+      null,
+      2,
+    ),
+  );
 }

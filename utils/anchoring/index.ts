@@ -1,9 +1,9 @@
-import { cssSelectorFor, queryUnder } from './css-selector';
-import { type MatchOptions, matchQuote, type QuoteMatch } from './match-quote';
+import { cssSelectorFor, queryUnder, xpathUnder } from './css-selector';
+import { matchQuote, type QuoteMatch, similarity, words } from './match-quote';
 import { buildTextIndex, normalizeText, type TextIndex } from './text-index';
 import type { CssSelector, Selector, TextPositionSelector, TextQuoteSelector } from './types';
 
-export type { MatchOptions, QuoteMatch } from './match-quote';
+export type { QuoteMatch } from './match-quote';
 export { UI_HOST_ATTRIBUTE } from './text-index';
 export type { Selector } from './types';
 
@@ -16,8 +16,8 @@ export interface Anchorer {
   describe(range: Range): Selector[];
   describeElement(element: Element): Selector[];
   /** Where a text target is in the model (no DOM work), or null; for counting and batching. */
-  locate(selectors: Selector[], options?: MatchOptions): QuoteMatch | null;
-  anchor(selectors: Selector[], options?: MatchOptions): Range | null;
+  locate(selectors: Selector[]): QuoteMatch | null;
+  anchor(selectors: Selector[]): Range | null;
 }
 
 function textRoot(root: Document | Element): Element {
@@ -52,6 +52,22 @@ function quoteSelectors(index: TextIndex, from: number, to: number): Selector[] 
   return [quote, position];
 }
 
+/** Whether an element's text is still the quote: at least 80% of its words, at most 1.25 times as
+ * long, and at most half of it edited. Strict on words because a positional selector can point
+ * at a sibling after edits, and sibling table rows are alike letter by letter ("Travel: 20
+ * euros" and "Hotel: 90 euros" are 69% similar, with one word of three in common). */
+function keepsQuote(text: string, exact: string): boolean {
+  const quoted = words(exact);
+  const present = new Set(words(text));
+  const kept = quoted.filter((word) => present.has(word)).length;
+  return (
+    quoted.length > 0 &&
+    kept >= quoted.length * 0.8 &&
+    text.length <= exact.length * 1.25 &&
+    similarity(text, exact) >= 0.5
+  );
+}
+
 /** Builds the text index of `root` once, for describing and anchoring many suggestions. */
 export function createAnchorer(root: Document | Element): Anchorer {
   const element = textRoot(root);
@@ -77,53 +93,84 @@ export function createAnchorer(root: Document | Element): Anchorer {
   // Looked up only when needed: querySelector is the costliest step on a big page.
   const hintOf = (selectors: Selector[]) => {
     const css = find(selectors, 'CssSelector');
+    const xpath = find(selectors, 'XPathSelector');
     let hinted: Element | null | undefined;
     return () => {
-      if (hinted === undefined) hinted = css ? queryUnder(element, css.value) : null;
+      if (hinted === undefined) {
+        hinted =
+          (css && queryUnder(element, css.value)) ||
+          (xpath && xpathUnder(element, xpath.value)) ||
+          null;
+      }
       return hinted;
     };
   };
 
-  const locateWith = (
-    selectors: Selector[],
-    hint: () => Element | null,
-    options?: MatchOptions,
-  ) => {
-    const quote = find(selectors, 'TextQuoteSelector');
-    if (!quote?.exact) return null;
-    return matchQuote(
-      index.text,
-      {
-        // Quotes written by other tools may carry raw whitespace; compare in the model's form.
-        exact: normalizeText(quote.exact),
-        prefix: normalizeText(quote.prefix ?? ''),
-        suffix: normalizeText(quote.suffix ?? ''),
-        position: find(selectors, 'TextPositionSelector')?.start,
-        near: () => {
-          const found = hint();
-          return found ? index.spanOf(found) : undefined;
-        },
-      },
-      options,
-    );
+  // Lower-cased once per text model, when a fuzzy search first needs it.
+  let lower: string | undefined;
+  const folded = () => {
+    lower ??= index.text.toLowerCase();
+    return lower;
   };
 
-  const locate = (selectors: Selector[], options?: MatchOptions): QuoteMatch | null =>
-    locateWith(selectors, hintOf(selectors), options);
+  const locateWith = (selectors: Selector[], hint: () => Element | null) => {
+    const quote = find(selectors, 'TextQuoteSelector');
+    if (!quote?.exact) return null;
+    // The tag the quote was in (last step of its CSS selector) tells a heading from its entry in
+    // a table of contents.
+    const tag = find(selectors, 'CssSelector')
+      ?.value.replace(/\[.*?\]/g, '')
+      .match(/([a-z][\w-]*)[^\s>]*$/i)?.[1];
+    return matchQuote(index.text, {
+      // Quotes written by other tools may carry raw whitespace; compare in the model's form.
+      exact: normalizeText(quote.exact),
+      prefix: normalizeText(quote.prefix ?? ''),
+      suffix: normalizeText(quote.suffix ?? ''),
+      position: find(selectors, 'TextPositionSelector')?.start,
+      near: () => {
+        const found = hint();
+        return found ? index.spanOf(found) : undefined;
+      },
+      sameKind: tag ? (offset) => !!index.elementAt(offset)?.closest(tag) : undefined,
+      folded,
+    });
+  };
 
-  const anchor = (selectors: Selector[], options?: MatchOptions): Range | null => {
+  const locate = (selectors: Selector[]): QuoteMatch | null =>
+    locateWith(selectors, hintOf(selectors));
+
+  const wholeElement = (target: Element) => {
+    const range = element.ownerDocument.createRange();
+    range.selectNode(target);
+    return range;
+  };
+
+  const anchor = (selectors: Selector[]): Range | null => {
     const hint = hintOf(selectors);
-    const doc = element.ownerDocument;
-    if (!find(selectors, 'TextQuoteSelector')?.exact) {
+    const quote = find(selectors, 'TextQuoteSelector');
+    const exact = normalizeText(quote?.exact ?? '').trim();
+    if (!exact) {
       // An element picked without text (image, empty field): its selector is all there is.
       const hinted = hint();
-      if (!hinted) return null;
-      const range = doc.createRange();
-      range.selectNode(hinted);
-      return range;
+      return hinted ? wholeElement(hinted) : null;
     }
-    const match = locateWith(selectors, hint, options);
-    if (!match) return null;
+    // An element target (its selector written first) whose element still holds the same text.
+    const first = selectors[0]?.type;
+    if (first === 'CssSelector' || first === 'XPathSelector') {
+      const hinted = hint();
+      if (hinted && index.text.slice(...index.spanOf(hinted)).trim() === exact) {
+        return wholeElement(hinted);
+      }
+    }
+    const match = locateWith(selectors, hint);
+    if (!match) {
+      // Last resort: the quote is gone from the text, but the element it was in is still there
+      // with about the same text (most words kept, about as long).
+      const hinted = hint();
+      if (!hinted) return null;
+      const [start, end] = index.spanOf(hinted);
+      return keepsQuote(index.text.slice(start, end), exact) ? wholeElement(hinted) : null;
+    }
     const range = index.rangeOf(match.start, match.end);
     // When the quote is the whole text of the innermost element around it (an element pick),
     // select the element itself.

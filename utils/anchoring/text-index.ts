@@ -9,6 +9,8 @@
 //   whitespace at the very start is dropped: re-indented HTML must not break a quote.
 // - Block elements (p, li, td, h1...) and <br> are separated by one virtual space, so words
 //   of adjacent blocks do not glue together. A virtual space belongs to no DOM text node.
+// - An element with an open shadow root contributes its shadow tree, as rendered: a <slot> stands
+//   for the light children assigned to it (or its own fallback children).
 // Offsets are UTF-16 code units of this model (JS string indices).
 
 export const UI_HOST_ATTRIBUTE = 'data-flywheel-ui';
@@ -43,6 +45,8 @@ export interface TextIndex {
   rangeOf(start: number, end: number): Range;
   /** Model span of an element's text. */
   spanOf(element: Element): [number, number];
+  /** The element whose text holds the model character at `offset` (null between texts). */
+  elementAt(offset: number): Element | null;
 }
 
 /** Same rule as the build step: runs of whitespace collapse to one space. */
@@ -91,32 +95,36 @@ export function buildTextIndex(root: Element): TextIndex {
     afterSpace = true;
   };
   // Recursion over firstChild/nextSibling: faster than a TreeWalker in happy-dom and browsers.
-  const visit = (parent: Node) => {
-    for (let child = parent.firstChild; child; child = child.nextSibling) {
-      if (child.nodeType === 3) {
-        let chunk = normalizeText((child as Text).data);
-        const wasAfterSpace = afterSpace;
-        if (wasAfterSpace && chunk.charCodeAt(0) === 32) chunk = chunk.slice(1);
-        if (!chunk) continue;
-        segments.push({
-          node: child as Text,
-          start: length,
-          end: length + chunk.length,
-          afterSpace: wasAfterSpace,
-        });
-        chunks.push(chunk);
-        length += chunk.length;
-        afterSpace = chunk.charCodeAt(chunk.length - 1) === 32;
-      } else if (child.nodeType === 1) {
-        const element = child as Element;
-        const name = element.localName;
-        if (SKIPPED.has(name) || element.hasAttribute(UI_HOST_ATTRIBUTE)) continue;
-        const block = BLOCKS.has(name);
-        if (block) separate();
-        visit(element);
-        if (block) separate();
-      }
+  const visitNode = (child: Node) => {
+    if (child.nodeType === 3) {
+      let chunk = normalizeText((child as Text).data);
+      const wasAfterSpace = afterSpace;
+      if (wasAfterSpace && chunk.charCodeAt(0) === 32) chunk = chunk.slice(1);
+      if (!chunk) return;
+      segments.push({
+        node: child as Text,
+        start: length,
+        end: length + chunk.length,
+        afterSpace: wasAfterSpace,
+      });
+      chunks.push(chunk);
+      length += chunk.length;
+      afterSpace = chunk.charCodeAt(chunk.length - 1) === 32;
+    } else if (child.nodeType === 1) {
+      const element = child as Element;
+      const name = element.localName;
+      if (SKIPPED.has(name) || element.hasAttribute(UI_HOST_ATTRIBUTE)) return;
+      const block = BLOCKS.has(name);
+      if (block) separate();
+      const assigned = name === 'slot' ? (element as HTMLSlotElement).assignedNodes() : [];
+      if (element.shadowRoot) visit(element.shadowRoot);
+      else if (assigned.length > 0) for (const node of assigned) visitNode(node);
+      else visit(element);
+      if (block) separate();
     }
+  };
+  const visit = (parent: Node) => {
+    for (let child = parent.firstChild; child; child = child.nextSibling) visitNode(child);
   };
   visit(root);
   const text = chunks.join('');
@@ -200,7 +208,8 @@ export function buildTextIndex(root: Element): TextIndex {
     const walk = (node: Node): Segment | undefined => {
       const own = map.get(node);
       if (own) return own;
-      for (let child = fromEnd ? node.lastChild : node.firstChild; child; ) {
+      const tree = (node as Element).shadowRoot ?? node;
+      for (let child = fromEnd ? tree.lastChild : tree.firstChild; child; ) {
         const found = walk(child);
         if (found) return found;
         child = fromEnd ? child.previousSibling : child.nextSibling;
@@ -220,5 +229,10 @@ export function buildTextIndex(root: Element): TextIndex {
     return [first.start, last.end];
   };
 
-  return { root, text, offsetOf, rangeOf, spanOf };
+  const elementAt = (offset: number): Element | null => {
+    const segment = segments[segmentAt(offset)];
+    return segment && offset < segment.end ? segment.node.parentElement : null;
+  };
+
+  return { root, text, offsetOf, rangeOf, spanOf, elementAt };
 }

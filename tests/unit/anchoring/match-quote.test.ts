@@ -6,6 +6,8 @@ import {
   errorBudget,
   MAX_ERRORS,
   MIN_FUZZY_LENGTH,
+  MIN_LONE_LENGTH,
+  MIN_UNIQUE_LENGTH,
   matchQuote,
   NEAR_SLACK,
   similarity,
@@ -41,19 +43,41 @@ describe('confidence rule', () => {
     expect(matchQuote(text, query())).toMatchObject({ start: 82, errors: 0 });
   });
 
-  it('rejects an exact quote whose context differs on both sides', () => {
+  it('takes a verbatim quote found once whatever its context, from MIN_UNIQUE_LENGTH on', () => {
     const text = `Someone told me that the ${EXACT} for new hires, not invoices.`;
     const at = text.indexOf(EXACT);
     expect(contextScore(text, query(), at, at + EXACT.length)).toBeLessThan(CONTEXT_MIN);
-    expect(matchQuote(text, query(at))).toBeNull();
+    expect(matchQuote(text, query(at))).toMatchObject({ start: at, errors: 0 });
+    // Shorter quotes found once still need their context.
+    const short = 'signs the p'.slice(0, MIN_UNIQUE_LENGTH - 1);
+    const ask = { exact: short, prefix: PREFIX, suffix: SUFFIX };
+    expect(matchQuote(text, ask)).toBeNull();
+    expect(matchQuote(`${PREFIX}${short}${SUFFIX}`, ask)).toMatchObject({ errors: 0 });
+  });
+
+  it('rejects several verbatim copies when none keeps its context', () => {
+    const text = `One: the ${EXACT} for hires. Two: the ${EXACT} for leavers.`;
+    expect(matchQuote(text, query())).toBeNull();
+    // With context, the copy that keeps it wins, wherever the position hint points.
+    const kept = `${text} ${PREFIX}${EXACT}${SUFFIX}`;
+    expect(matchQuote(kept, query(0))).toMatchObject({ start: kept.lastIndexOf(EXACT) });
+  });
+
+  it('prefers the copy in the same kind of element when no copy keeps its context', () => {
+    const text = `Contents: ${EXACT} Approvals. Approvals ${EXACT} applies from May.`;
+    const second = text.lastIndexOf(EXACT);
+    const sameKind = (offset: number) => offset === second;
+    expect(matchQuote(text, { ...query(), sameKind })).toMatchObject({ start: second });
+    expect(matchQuote(text, { ...query(), sameKind: () => true })).toBeNull();
   });
 
   it('treats missing context at the document edges as neutral', () => {
     expect(
       matchQuote(`${EXACT}${SUFFIX}`, { exact: EXACT, prefix: '', suffix: SUFFIX }),
     ).not.toBeNull();
+    const short = 'the manager';
     expect(
-      matchQuote(`${EXACT} was dropped from ...`, { exact: EXACT, prefix: '', suffix: SUFFIX }),
+      matchQuote(`${short} was dropped from ...`, { exact: short, prefix: '', suffix: SUFFIX }),
     ).toBeNull();
   });
 
@@ -81,27 +105,56 @@ describe('confidence rule', () => {
     // One word changed: pieces of the quote stay intact and locate it anywhere.
     const moved = `${filler(far)}${PREFIX}${EXACT.replace('signs', 'approves')}${SUFFIX}`;
     expect(matchQuote(moved, query(0))).toMatchObject({ start: at });
-    expect(matchQuote(moved, query(0), { wide: false })).toBeNull();
-    // A closer copy of the quote elsewhere (1 edit, unrelated context) makes the far match
-    // ambiguous: context may confirm the quote's best place, not pick a worse one.
-    const twice = `${moved} Elsewhere, ${EXACT.replace('signs', 'sign')} for new hires.`;
+    // A closer copy of the quote elsewhere (1 edit, other context) makes it ambiguous when the
+    // moved one has lost its context too.
+    const lost = `${filler(far)}Nowadays the ${EXACT.replace('signs', 'approves')} quickly.`;
+    const twice = `${lost} Elsewhere, ${EXACT.replace('signs', 'sign')} for new hires.`;
     expect(matchQuote(twice, query(0))).toBeNull();
     // Near a hint, the context decides as usual.
-    expect(matchQuote(twice, { ...query(0), near: [at - 10, at + 40] })).toMatchObject({
+    const kept = `${moved} Elsewhere, ${EXACT.replace('signs', 'sign')} for new hires.`;
+    expect(matchQuote(kept, { ...query(0), near: [at - 10, at + 40] })).toMatchObject({
       start: at,
     });
   });
 
-  it('searches around the hints when edits leave no piece of the quote intact', () => {
+  it('without context, takes the clear best place of a long enough quote', () => {
+    const long = `${EXACT} within two working days`;
+    const ask = { exact: long, prefix: PREFIX, suffix: SUFFIX, position: 0 };
+    expect(long.length).toBeGreaterThanOrEqual(MIN_LONE_LENGTH);
+    const edited = long.replace('two', 'three');
+    const text = `${filler(20_000)} Note: the ${edited}, ask HR. ${filler(100)}`;
+    expect(matchQuote(text, ask)).toMatchObject({ start: text.indexOf(edited) });
+    // Too many edits for a place without context.
+    const heavier = edited.replace('purchase', 'expense').replace('signs', 'files');
+    expect(matchQuote(text.replace(edited, heavier), ask)).toBeNull();
+    // A shorter quote is not taken without context.
+    expect(EXACT.length).toBeLessThan(MIN_LONE_LENGTH);
+    const shorter = text.replace(edited, EXACT.replace('signs', 'sign'));
+    expect(matchQuote(shorter, { ...ask, exact: EXACT })).toBeNull();
+  });
+
+  it('finds a quote edited all over from its surviving context or the hints', () => {
     const position = 3 * NEAR_SLACK;
-    const make = (at: number) =>
-      `${filler(at - PREFIX.length)}${PREFIX}${edit(EXACT, 5)}${SUFFIX}${filler(100)}`;
+    const make = (at: number, prefix = PREFIX) =>
+      `${filler(at - prefix.length)}${prefix}${edit(EXACT, 5)}${SUFFIX}${filler(100)}`;
     expect(matchQuote(make(position), query(position))).toMatchObject({
       start: position,
       errors: 5,
     });
-    // Spread edits far from every hint: not found by pieces, not searched for: an orphan.
-    expect(matchQuote(make(position), query(0))).toBeNull();
+    // Far from every hint, the prefix's end still points at it.
+    expect(matchQuote(make(position), query(0))).toMatchObject({ start: position });
+    // No piece of quote or context left, far from the hints: an orphan.
+    const other = 'Whatever happens on Fridays is '.padStart(PREFIX.length);
+    expect(matchQuote(make(position, other).replace(SUFFIX, ' #'.repeat(16)), query(0))).toBeNull();
+  });
+
+  it('finds a rewritten passage only between both contexts, with most words kept', () => {
+    const rewritten = 'purchase form is signed by the manager';
+    const text = `${filler(9000)}${PREFIX}${rewritten}${SUFFIX}${filler(100)}`;
+    expect(matchQuote(text, query(0))).toMatchObject({ start: text.indexOf(rewritten) });
+    const reworded = 'head of unit approves each order';
+    expect(matchQuote(text.replace(rewritten, reworded), query(0))).toBeNull();
+    expect(matchQuote(text.replace(SUFFIX, ' and sends it on.'), query(0))).toBeNull();
   });
 
   it('only matches quotes shorter than MIN_FUZZY_LENGTH exactly', () => {
