@@ -157,7 +157,10 @@ export function registerTriageRoutes(app: Hono<AppEnv>, options: TriageOptions) 
     setCookie(c, SESSION_COOKIE, await sessions.start(), {
       httpOnly: true,
       sameSite: 'Strict',
-      secure: new URL(c.req.url).protocol === 'https:',
+      // Behind a TLS-terminating proxy the request arrives over http; the public URL says.
+      secure:
+        new URL(c.req.url).protocol === 'https:' ||
+        (options.trustedOrigins ?? []).some((origin) => origin.startsWith('https:')),
       path: '/triage',
       maxAge: SESSION_SECONDS,
     });

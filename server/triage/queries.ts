@@ -234,5 +234,3 @@ export function createTriageQueries(db: Database) {
 
   return { screen, sites };
 }
-
-export type TriageQueries = ReturnType<typeof createTriageQueries>;

@@ -39,8 +39,6 @@ export function createTriageSessions(db: Database) {
   return { start, isLive, end };
 }
 
-export type TriageSessions = ReturnType<typeof createTriageSessions>;
-
 /**
  * The form token of a session: a MAC keyed by the session's own secret id, so it needs no
  * server key (nothing per process, nothing to share between instances) and a page that

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, startStaticServer } from '../../demo/static-server';
-import { openDatabase } from '../../server/database';
 import { type RunningServer, startServer } from '../../server/start-server';
+import { startTestPostgres, type TestPostgres } from '../server/helpers/postgres-cluster';
 import { call, create, suggestion, TOKENS } from '../server/helpers/test-endpoint';
 import { CHROMIUM, CHROMIUM_ARGS } from './support/browser';
 
 let browser: Browser;
 let server: RunningServer;
+let postgres: TestPostgres;
 let site: StaticServer;
 let pagesDir: string;
 let axeSource: string;
@@ -48,9 +49,12 @@ beforeAll(async () => {
   await writeFile(join(pagesDir, 'purchase.html'), PROCESS_PAGE);
   await writeFile(join(pagesDir, 'travel.html'), STEPS_PAGE);
   site = await startStaticServer({ '/': pagesDir });
+  // PostgreSQL, as an organisation runs it (a throwaway cluster, as in the server tests).
+  postgres = await startTestPostgres();
   server = await startServer({
     port: 0,
-    database: await openDatabase({ memory: true }),
+    databaseUrl: postgres.databaseUrl,
+    log: () => {},
     tokens: [
       { token: TOKENS.write, role: 'write' },
       { token: TOKENS.owner, role: 'owner' },
@@ -118,7 +122,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await server?.database.close();
+  await postgres?.stop();
   await site?.close();
   if (pagesDir) await rm(pagesDir, { recursive: true, force: true });
 });
@@ -180,6 +184,9 @@ describe('triage page in Chromium', () => {
       const anonymous = articleFor(page, 'Two days is too short');
       await anonymous.getByRole('heading', { name: 'Anonymous suggestion' }).waitFor();
       expect(await anonymous.textContent()).not.toContain('Alice');
+      const named = await articleFor(page, 'contractors').innerHTML();
+      const everything = await page.content();
+      expect(everything.split('Alice').length).toBe(named.split('Alice').length);
       expect(await anonymous.textContent()).toContain('Outdated');
 
       // Search, then filter by status.

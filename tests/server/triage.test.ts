@@ -504,6 +504,46 @@ describe('two triage instances on one PostgreSQL', () => {
     expect(stored.status).toBe('planned');
   });
 
+  it('behind a TLS proxy, takes forms from the public origin and sets a Secure cookie', async () => {
+    const publicUrl = 'https://triage.intranet.example';
+    const behindProxy = await startServer({
+      port: 0,
+      databaseUrl: postgres.databaseUrl,
+      tokens: OWNER_TOKENS,
+      publicUrl,
+    });
+    try {
+      const login = (origin: string) =>
+        fetch(`${behindProxy.url}/triage/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            // No Sec-Fetch-Site (an older browser): the Origin alone must be the public one.
+            Origin: origin,
+          },
+          body: new URLSearchParams({ token: TOKENS.owner }).toString(),
+        });
+      expect((await login(behindProxy.url.replace('127.0.0.1', 'localhost'))).status).toBe(403);
+      const signedIn = await login(publicUrl);
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+      const forged = await fetch(`${behindProxy.url}/triage/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: 'https://evil.example',
+          'Sec-Fetch-Site': 'cross-site',
+        },
+        body: new URLSearchParams({ token: TOKENS.owner }).toString(),
+      });
+      expect(forged.status).toBe(403);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
   it('reads every screen through indexes, at 20,000 suggestions', async () => {
     const database = first.database;
     await database.query(`INSERT INTO annotations (id, kind, target_source, document, status, vote_count)
