@@ -13,5 +13,7 @@ export default defineConfig({
     setupFiles: ['fake-indexeddb/auto'],
     restoreMocks: true,
     testTimeout: 20_000,
+    // Opening PGlite or starting a PostgreSQL cluster takes seconds, far more on a busy machine.
+    hookTimeout: 90_000,
   },
 });

@@ -67,14 +67,17 @@ export default defineConfig({
     },
   }),
   hooks: {
-    // Pages get the browser's own API, not webextension-polyfill (see entrypoints/content/native-browser.ts).
+    // Pages get the browser's own API, not webextension-polyfill (see entrypoints/content-script/native-browser.ts).
     'vite:build:extendConfig': (entrypoints, config) => {
-      if (!entrypoints.every((entrypoint) => entrypoint.type === 'content-script')) return;
+      if (!entrypoints.every((entrypoint) => entrypoint.name === 'content-script')) return;
       const aliases = config.resolve?.alias ?? [];
       config.resolve = {
         ...config.resolve,
         alias: [
-          { find: /^wxt\/browser$/, replacement: resolve('entrypoints/content/native-browser.ts') },
+          {
+            find: /^wxt\/browser$/,
+            replacement: resolve('entrypoints/content-script/native-browser.ts'),
+          },
           ...(Array.isArray(aliases)
             ? aliases
             : Object.entries(aliases).map(([find, replacement]) => ({ find, replacement }))),
@@ -83,7 +86,7 @@ export default defineConfig({
     },
     // The content script runs in every configured page: show its cost on every build.
     'build:done': async (wxt) => {
-      const file = join(wxt.config.outDir, 'content-scripts', 'content.js');
+      const file = join(wxt.config.outDir, 'content-script.js');
       const code = await readFile(file);
       const gzip = gzipSync(code, { level: 9 }).length;
       wxt.logger.info(

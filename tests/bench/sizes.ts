@@ -102,12 +102,9 @@ function htmlDependencies(html: string): string[] {
 
 /** Measures a built extension folder (e.g. `.output/e2e/chrome-mv3`). */
 export async function measureExtensionSizes(extensionDir: string): Promise<ExtensionSizes> {
-  const injectedNames = (await readdir(join(extensionDir, 'content-scripts')))
-    .filter((file) => file.endsWith('.js') || file.endsWith('.css'))
-    .sort();
-  const injected = await Promise.all(
-    injectedNames.map((file) => fileSize(extensionDir, `content-scripts/${file}`)),
-  );
+  // What a page is given: the content script, registered at run time (no CSS: its styles are
+  // inside it, in its shadow roots).
+  const injected = [await fileSize(extensionDir, 'content-script.js')];
 
   const bundles: BundleSize[] = [];
   const pages = (await readdir(extensionDir)).filter((file) => file.endsWith('.html')).sort();
@@ -129,7 +126,7 @@ export async function measureExtensionSizes(extensionDir: string): Promise<Exten
 }
 
 export function contentScriptOf(sizes: ExtensionSizes): FileSize | undefined {
-  return sizes.injected.find((f) => f.file === 'content-scripts/content.js');
+  return sizes.injected.find((f) => f.file === 'content-script.js');
 }
 
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

@@ -2,6 +2,7 @@
 // Colleagues' suggestions on the page: what others sent to the endpoint is marked on the page
 // (one look for everyone's), counted by the navigator, and opened in the extension's frame.
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, startStaticServer } from '../../demo/static-server';
@@ -19,7 +20,7 @@ import {
   launchWithExtension,
   waitFor,
 } from './support/browser';
-import { DEMO_SITE_DIR } from './support/paths';
+import { DEMO_SITE_DIR, REPO_ROOT } from './support/paths';
 
 let browser: ExtensionBrowser;
 let site: StaticServer;
@@ -121,6 +122,10 @@ describe("colleagues' suggestions on the page", () => {
     expect(cardText).toContain('Let managers sign PO-7 in the portal');
     expect(cardText).toContain('Alex Visser');
     expect(cardText).toContain('Could be simpler');
+    if (process.env.UPDATE_SCREENSHOT) {
+      await page.waitForTimeout(300);
+      await writeFile(`${REPO_ROOT}docs/colleague.png`, await page.screenshot());
+    }
     await page.keyboard.press('Escape');
     await waitFor(
       async () => (await page.locator('[data-flywheel-ui="editor"]').count()) === 0,

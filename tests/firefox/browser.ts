@@ -43,7 +43,7 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension
  * shadow root, and the launcher button is the host's right end.
  */
 export async function clickLauncher(page: Page): Promise<void> {
-  const launcher = await page.waitForSelector('flywheel-launcher', { timeout: 10_000 });
+  const launcher = await page.waitForSelector('[data-flywheel-ui="launcher"]', { timeout: 10_000 });
   const box = await launcher?.boundingBox();
   if (!box || box.width === 0) throw new Error('The launcher is not visible');
   await page.mouse.click(box.x + box.width - 24, box.y + box.height / 2);

@@ -32,7 +32,9 @@ async function openPage(url: string): Promise<Page> {
 describe('Flywheel in Firefox ESR', () => {
   it('shows the launcher on a configured site, and not elsewhere', async () => {
     const configured = await openPage(site.url('/purchase-order.html'));
-    const launcher = await configured.waitForSelector('flywheel-launcher', { timeout: 10_000 });
+    const launcher = await configured.waitForSelector('[data-flywheel-ui="launcher"]', {
+      timeout: 10_000,
+    });
     // Its controls sit in a closed shadow root, out of the page's reach.
     expect(await launcher?.evaluate((host) => host.shadowRoot)).toBeNull();
     const box = await launcher?.boundingBox();
@@ -41,7 +43,9 @@ describe('Flywheel in Firefox ESR', () => {
 
     const elsewhere = await openPage(site.otherSiteUrl('/purchase-order.html'));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await elsewhere.$$eval('flywheel-launcher', (hosts) => hosts.length)).toBe(0);
+    expect(await elsewhere.$$eval('[data-flywheel-ui="launcher"]', (hosts) => hosts.length)).toBe(
+      0,
+    );
     await configured.close();
     await elsewhere.close();
   });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { pickableAncestor } from '@/entrypoints/content/element-picker';
-import { captureElement } from '@/entrypoints/content/selection';
+import { pickableAncestor } from '@/entrypoints/content-script/element-picker';
+import { captureElement } from '@/entrypoints/content-script/selection';
 import { anchor, UI_HOST_ATTRIBUTE } from '@/utils/anchoring';
 
 beforeEach(() => {

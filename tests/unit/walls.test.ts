@@ -27,12 +27,12 @@ async function lint(folder: string, source: string): Promise<string> {
 
 const cases: [folder: string, source: string, expected: 'refused' | 'allowed'][] = [
   // The content script runs inside intranet pages: no database, no UI framework, no schemas.
-  ['entrypoints/content', "import value from 'dexie';", 'refused'],
-  ['entrypoints/content', "import { db as value } from '@/utils/background/db';", 'refused'],
-  ['entrypoints/content', "import { render as value } from 'preact';", 'refused'],
-  ['entrypoints/content', "import * as value from 'valibot';", 'refused'],
+  ['entrypoints/content-script', "import value from 'dexie';", 'refused'],
+  ['entrypoints/content-script', "import { db as value } from '@/utils/background/db';", 'refused'],
+  ['entrypoints/content-script', "import { render as value } from 'preact';", 'refused'],
+  ['entrypoints/content-script', "import * as value from 'valibot';", 'refused'],
   [
-    'entrypoints/content',
+    'entrypoints/content-script',
     "import { sendMessage as value } from '@/utils/shared/messaging';",
     'allowed',
   ],

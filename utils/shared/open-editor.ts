@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import type { PageCommand } from './messaging';
 
 /** The content script, as WXT builds it; also what the background registers for sites. */
-export const CONTENT_SCRIPT_FILE = '/content-scripts/content.js';
+export const CONTENT_SCRIPT_FILE = '/content-script.js';
 
 /**
  * Opens the editor on a tab the person pointed Flywheel at (toolbar popup or

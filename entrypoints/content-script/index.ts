@@ -2,7 +2,7 @@
 // starts each on its own; one that throws is recorded and the others still run. Nothing of a
 // suggestion's or a draft's text ever reaches this script: the page gets neutral marks only.
 import { browser } from 'wxt/browser';
-import { defineContentScript } from 'wxt/utils/define-content-script';
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { parsePageCommand, sendMessage } from '@/utils/shared/messaging';
 import { type Capture, createCapture } from './capture';
 import { createEditorFrame } from './editor-frame';
@@ -49,10 +49,10 @@ function afterPageLoad(page: PageContext): Promise<void> {
   });
 }
 
-export default defineContentScript({
-  registration: 'runtime',
-  // WXT's start-up message would tell every page script the extension's id.
-  noScriptStartedPostMessage: true,
+// An unlisted script, not a WXT content script: the background registers it for the sites
+// (and injects it from the toolbar button), and WXT's content-script context, which a page can
+// invalidate with a forged event and which announces the extension's id, is left out.
+export default defineUnlistedScript({
   main() {
     const global = globalThis as FlywheelGlobal;
     if (global.flywheelPage && !global.flywheelPage.isInvalid) return;
