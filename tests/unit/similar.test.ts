@@ -246,6 +246,8 @@ describe('similar suggestions: behaviour', () => {
     expect(index.similarTo(draft, { pageUrl: here })).toEqual([]);
     index.add(candidate('again', text));
     expect(index.similarTo(draft, { pageUrl: here }).map((m) => m.id)).toEqual(['again']);
+    // Editing one's own suggestion: it is not offered as similar to itself.
+    expect(index.similarTo(text, { pageUrl: here, excludeIds: ['again'] })).toEqual([]);
   });
 
   it('offers nothing unrelated, nothing below the threshold, and at most the limit', () => {

@@ -39,6 +39,8 @@ export interface SimilarOptions {
   quote?: string;
   /** How many to offer at most; 3 unless told. */
   limit?: number;
+  /** Never offered: the suggestion being edited, say, which would match itself. */
+  excludeIds?: readonly string[];
   /** Only for measurement (the threshold sweep in tests); the editor leaves the default. */
   minScore?: number;
 }
@@ -172,21 +174,23 @@ interface Entry {
   candidate: SimilarCandidate;
   stems: string[];
   stemSet: Set<string>;
-  trigrams: Set<string>;
+  /** Distinct, so each counts once in the postings. */
+  trigrams: string[];
+  /** Shared by the suggestions of one quote (see `quoteTrigramsOf`). */
   quoteTrigrams: Set<string>;
   /** The sum of its words' IDF, as of `weightVersion` of the index. */
   weight: number;
   weightVersion: number;
 }
 
-function entryOf(candidate: SimilarCandidate): Entry {
+function entryOf(candidate: SimilarCandidate, quoteTrigrams: Set<string>): Entry {
   const stemSet = new Set(words(candidate.text).map(stem));
   return {
     candidate,
     stems: [...stemSet],
     stemSet,
-    trigrams: trigramsOf(stemSet),
-    quoteTrigrams: trigramsOf(new Set(words(candidate.quote).map(stem))),
+    trigrams: [...trigramsOf(stemSet)],
+    quoteTrigrams,
     weight: 0,
     weightVersion: -1,
   };
@@ -214,7 +218,18 @@ export function createSimilarIndex(
   /** Changes with every add and remove: IDF weights computed before it are stale. */
   let version = 0;
   /** Trigram to the suggestions that have it: a keystroke counts shared trigrams per posting. */
-  const postings = new Map<string, Set<Entry>>();
+  // Arrays, not sets: an index of 1,000 is built when the editor opens, and removals are rare.
+  const postings = new Map<string, Entry[]>();
+  /** Suggestions on one page often share a quote; its trigrams are kept once (and kept). */
+  const quoteCache = new Map<string, Set<string>>();
+  const quoteTrigramsOf = (quote: string) => {
+    let trigrams = quoteCache.get(quote);
+    if (!trigrams) {
+      trigrams = trigramsOf(new Set(words(quote).map(stem)));
+      quoteCache.set(quote, trigrams);
+    }
+    return trigrams;
+  };
 
   const count = (entry: Entry, delta: 1 | -1) => {
     version++;
@@ -224,16 +239,14 @@ export function createSimilarIndex(
       else documentFrequency.delete(s);
     }
     for (const trigram of entry.trigrams) {
-      let having = postings.get(trigram);
+      const having = postings.get(trigram);
       if (delta > 0) {
-        if (!having) {
-          having = new Set();
-          postings.set(trigram, having);
-        }
-        having.add(entry);
+        if (having) having.push(entry);
+        else postings.set(trigram, [entry]);
       } else if (having) {
-        having.delete(entry);
-        if (having.size === 0) postings.delete(trigram);
+        const at = having.indexOf(entry);
+        if (at >= 0) having.splice(at, 1);
+        if (having.length === 0) postings.delete(trigram);
       }
     }
   };
@@ -248,7 +261,7 @@ export function createSimilarIndex(
   };
   const replace = (candidate: SimilarCandidate) => {
     remove(candidate.id);
-    const entry = entryOf(candidate);
+    const entry = entryOf(candidate, quoteTrigramsOf(candidate.quote));
     entries.set(candidate.id, entry);
     count(entry, 1);
   };
@@ -297,7 +310,9 @@ export function createSimilarIndex(
       }
 
       const ranked: { match: SimilarMatch; rank: number; support: number }[] = [];
+      const excluded = new Set(options.excludeIds ?? []);
       for (const entry of entries.values()) {
+        if (excluded.has(entry.candidate.id)) continue;
         let shared = 0;
         draftStems.forEach((s, i) => {
           const weight = weights[i] ?? 0;
@@ -314,7 +329,7 @@ export function createSimilarIndex(
         const trigramScore = overlap(
           sharedTrigrams.get(entry) ?? 0,
           draftTrigrams.size,
-          entry.trigrams.size,
+          entry.trigrams.length,
           draftSide,
         );
         let score = wordWeight * wordScore + (1 - wordWeight) * trigramScore;
