@@ -90,4 +90,17 @@ describe('SimilarSuggestions', () => {
     expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
     expect(results.passes.length + results.incomplete.length).toBeGreaterThan(0);
   });
+
+  it('would be told by axe here of a Support button without a name (axe works in happy-dom)', async () => {
+    render(
+      <ul aria-labelledby="nowhere">
+        <li>
+          <button type="button" aria-pressed="false" />
+        </li>
+      </ul>,
+      container,
+    );
+    const results = await axe.run(container, { resultTypes: ['violations'] });
+    expect(results.violations.map((v) => v.id)).toContain('button-name');
+  });
 });
