@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['tests/firefox/**/*.test.ts'],
     globalSetup: ['tests/firefox/global-setup.ts'],
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Starting Firefox took 7-16 s here, more on a busier machine.
+    hookTimeout: 90_000,
   },
 });
