@@ -1,4 +1,6 @@
+import { useState } from 'preact/hooks';
 import { t } from '@/utils/shared/i18n';
+import { MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion';
 
 export interface Props {
   quote: string;
@@ -12,11 +14,45 @@ export interface Props {
     supportCount: string;
     replyCount: string;
   };
+  /** The person's own suggestion: they may change its text or take it back. */
+  own?: {
+    withdrawn: boolean;
+    /** Resolves once saved; rejects with words for the person. */
+    onEdit: (text: string) => Promise<void>;
+    onWithdraw: () => Promise<void>;
+  };
   onClose: () => void;
 }
 
 /** A submitted suggestion, opened from its mark: shown as it was sent, not editable. */
-export function SuggestionView({ quote, text, status, colleague, onClose }: Props) {
+export function SuggestionView({ quote, text, status, colleague, own, onClose }: Props) {
+  const [shown, setShown] = useState(text);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [withdrawn, setWithdrawn] = useState(own?.withdrawn ?? false);
+  const [notice, setNotice] = useState('');
+  const [error, setError] = useState('');
+
+  const act = async (action: () => Promise<void>, done: string) => {
+    setError('');
+    try {
+      await action();
+      setNotice(done);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const save = (event: Event) => {
+    event.preventDefault();
+    const next = editing ?? '';
+    void act(async () => {
+      await own?.onEdit(next);
+      setShown(next.trim());
+      setEditing(null);
+    }, t('editedNotice'));
+  };
+  const tooLong = (editing?.trim().length ?? 0) > MAX_SUGGESTION_LENGTH;
+
   return (
     <div class="editor">
       <header class="editor-header">
@@ -31,7 +67,32 @@ export function SuggestionView({ quote, text, status, colleague, onClose }: Prop
           <blockquote class="quote">{quote}</blockquote>
         </figure>
       ) : null}
-      <p class="view-text">{text}</p>
+      {editing === null ? (
+        <p class="view-text">{shown}</p>
+      ) : (
+        <form onSubmit={save} noValidate>
+          <label for="edit-text">{t('suggestionLabel')}</label>
+          <textarea
+            id="edit-text"
+            rows={6}
+            value={editing}
+            aria-invalid={tooLong}
+            onInput={(event) => setEditing(event.currentTarget.value)}
+          />
+          <div class="actions">
+            <button type="button" onClick={() => setEditing(null)}>
+              {t('cancelLabel')}
+            </button>
+            <button
+              type="submit"
+              class="primary"
+              disabled={tooLong || (editing ?? '').trim() === ''}
+            >
+              {t('saveEditLabel')}
+            </button>
+          </div>
+        </form>
+      )}
       {colleague ? (
         <dl class="card-facts">
           <dt>{t('cardAuthor')}</dt>
@@ -48,7 +109,45 @@ export function SuggestionView({ quote, text, status, colleague, onClose }: Prop
           <dd>{colleague.replyCount}</dd>
         </dl>
       ) : null}
-      <p class="muted">{t('viewStatus', status)}</p>
+      <p class="muted">{t('viewStatus', withdrawn ? t('state_withdrawn') : status)}</p>
+      {own && !withdrawn && editing === null ? (
+        confirming ? (
+          <div class="actions">
+            <p>{t('withdrawConfirm')}</p>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('cancelLabel')}
+            </button>
+            <button
+              type="button"
+              class="primary"
+              onClick={() =>
+                void act(async () => {
+                  await own.onWithdraw();
+                  setWithdrawn(true);
+                  setConfirming(false);
+                }, t('withdrawnNotice'))
+              }
+            >
+              {t('withdrawLabel')}
+            </button>
+          </div>
+        ) : (
+          <div class="actions">
+            <button type="button" onClick={() => setConfirming(true)}>
+              {t('withdrawLabel')}
+            </button>
+            <button type="button" class="primary" onClick={() => setEditing(shown)}>
+              {t('editLabel')}
+            </button>
+          </div>
+        )
+      ) : null}
+      <p role="status" class="ok">
+        {notice}
+      </p>
+      <p role="alert" class="error">
+        {error}
+      </p>
     </div>
   );
 }

@@ -94,6 +94,20 @@ export function createCapture(deps: CaptureDeps) {
     return session;
   }
 
+  /** The person's own submitted suggestion this frame was opened for. */
+  async function ownSubmitted(session: EditorSession, id: string): Promise<Suggestion> {
+    const own = session.colleague ? undefined : await db.suggestions.get(id);
+    if (!own || session.draftId !== id || own.syncState === 'draft' || own.withdrawn) {
+      throw new RequestError('errorNoSuchSuggestion');
+    }
+    return own;
+  }
+
+  function operation(suggestionId: string, kind: 'create' | 'update' | 'delete') {
+    const at = now();
+    return { id: newId(), suggestionId, kind, queuedAt: at, attempts: 0, notBefore: at };
+  }
+
   const handlers = defineHandlers({
     async openEditor(data, context) {
       const { tabId, pageUrl } = senderPage(context, data.pageUrl);
@@ -156,6 +170,8 @@ export function createCapture(deps: CaptureDeps) {
         anonymous: draft?.anonymous ?? false,
         syncState: draft?.syncState ?? 'draft',
         remoteStatus: draft?.remoteStatus,
+        own: draft !== undefined && draft.syncState !== 'draft',
+        withdrawn: draft?.withdrawn,
       };
       return state;
     },
@@ -240,6 +256,61 @@ export function createCapture(deps: CaptureDeps) {
       await sessions.update(tabId, (s) => ({ ...s, endedAt: now() }));
       await deps.closeEditorInTab(tabId);
       return { closed: true };
+    },
+
+    async editSuggestion(data, context) {
+      const session = await sessionFor(context, data.capability, 'act');
+      const text = storableText(data.text).trim();
+      if (text === '') throw new RequestError('errorEmpty');
+      if (text.length > MAX_SUGGESTION_LENGTH) throw new RequestError('errorTooLong');
+      await db.transaction('rw', db.suggestions, db.outbox, async () => {
+        const own = await ownSubmitted(session, data.id);
+        const pending = await db.outbox.where('suggestionId').equals(own.id).toArray();
+        await db.suggestions.update(own.id, {
+          text,
+          syncState: own.syncState === 'synced' ? 'queued' : own.syncState,
+          updatedAt: now(),
+        });
+        // A create or update not yet sent carries the new text itself (its body is built when it
+        // is first sent); otherwise the endpoint's copy is replaced with If-Match and the
+        // author's secret.
+        if (pending.some((op) => op.kind !== 'delete' && op.body === undefined)) return;
+        await db.outbox.add(operation(own.id, 'update'));
+      });
+      deps.onSuggestionsChanged();
+      deps.onQueued?.();
+      return { text };
+    },
+
+    async withdrawSuggestion(data, context) {
+      const session = await sessionFor(context, data.capability, 'act');
+      await db.transaction('rw', db.suggestions, db.outbox, async () => {
+        const own = await ownSubmitted(session, data.id);
+        const pending = await db.outbox.where('suggestionId').equals(own.id).toArray();
+        const neverSent = !own.remoteId && pending.every((op) => op.body === undefined);
+        if (neverSent) {
+          // Nothing reached the endpoint: nothing to delete there.
+          await db.outbox.where('suggestionId').equals(own.id).delete();
+          await db.suggestions.update(own.id, {
+            withdrawn: true,
+            syncState: 'synced',
+            updatedAt: now(),
+          });
+          return;
+        }
+        // Sent, or being sent: an edit still waiting is moot; the endpoint's copy is deleted
+        // (after the create in flight, if there is one).
+        if (own.remoteId) await db.outbox.where('suggestionId').equals(own.id).delete();
+        await db.suggestions.update(own.id, {
+          withdrawn: true,
+          syncState: 'queued',
+          updatedAt: now(),
+        });
+        await db.outbox.add(operation(own.id, 'delete'));
+      });
+      deps.onSuggestionsChanged();
+      deps.onQueued?.();
+      return { withdrawn: true };
     },
 
     async listSuggestions(data) {

@@ -27,7 +27,9 @@ function isMarkedColleague(suggestion: ColleagueSuggestion): boolean {
 
 /** Marked on the page: submitted suggestions about some part of it. Drafts are not marked. */
 function isMarked(suggestion: Suggestion): boolean {
-  return suggestion.syncState !== 'draft' && suggestion.selectors.length > 0;
+  return (
+    suggestion.syncState !== 'draft' && !suggestion.withdrawn && suggestion.selectors.length > 0
+  );
 }
 
 export function createPageSuggestions(deps: PageSuggestionDeps) {

@@ -112,6 +112,23 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
           replyCount: number.format(state.colleague.replyCount),
         }
       }
+      own={
+        state.own
+          ? {
+              withdrawn: state.withdrawn === true,
+              onEdit: async (text) => {
+                await inWords(() =>
+                  sendMessage('editSuggestion', { capability, id: state.draftId, text }),
+                );
+              },
+              onWithdraw: async () => {
+                await inWords(() =>
+                  sendMessage('withdrawSuggestion', { capability, id: state.draftId }),
+                );
+              },
+            }
+          : undefined
+      }
       onClose={close}
     />
   );

@@ -3,10 +3,11 @@ import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
 import { countUnsent } from '@/entrypoints/background/badge';
 import { CLOSE_GRACE_MS, createCapture } from '@/entrypoints/background/capture';
+import { createPageSuggestions } from '@/entrypoints/background/page-suggestions';
 import { classifySender, createRouter } from '@/entrypoints/background/router';
-import { EditorSessions } from '@/entrypoints/background/tab-store';
+import { AnchoringReports, EditorSessions } from '@/entrypoints/background/tab-store';
 import { FlywheelDatabase } from '@/utils/background/db';
-import { MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion';
+import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/shared/suggestion';
 
 const self = { id: 'flywheel-id', origin: 'chrome-extension://flywheel-id/' };
 const PAGE = 'http://127.0.0.1:8080/process/purchase-order.html';
@@ -30,16 +31,23 @@ function setup() {
   const changed = vi.fn();
   const closed: number[] = [];
   let clock = 1_000_000;
+  const sessions = new EditorSessions();
   const capture = createCapture({
     db,
-    sessions: new EditorSessions(),
+    sessions,
     onSuggestionsChanged: changed,
     closeEditorInTab: async (tabId: number) => {
       closed.push(tabId);
     },
     now: () => clock,
   });
-  const route = createRouter(capture.handlers, self);
+  const marks = createPageSuggestions({
+    db,
+    sessions,
+    reports: new AnchoringReports(),
+    onAnchoringChanged: () => {},
+  });
+  const route = createRouter({ ...capture.handlers, ...marks.handlers }, self);
   const send = (type: string, data: unknown, sender: Browser.runtime.MessageSender) =>
     route({ type, data }, sender);
   const open = async (change: object = {}, sender = pageSender()) =>
@@ -321,5 +329,89 @@ describe('senders at a per-session address', () => {
       'editor',
     );
     expect(classifySender({ id: self.id, url: `${dynamic}popup.html` }, self)).toBeNull();
+  });
+});
+
+describe("the author's own submitted suggestion", () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  /** Submits one, then opens it again from its mark, as the page's click does. */
+  async function submittedAndReopened(change: Partial<Suggestion> = {}) {
+    const harness = setup();
+    const { db, send, open, load } = harness;
+    const first = await open({ quote: 'Manager signs form', selectors: quoteSelectors });
+    const { draftId } = await load(first);
+    await send('submitSuggestion', draft(draftId, first), editorSender());
+    await db.suggestions.update(draftId, change);
+    await db.outbox.clear();
+    const { capability } = (await send(
+      'openSuggestion',
+      { pageUrl: PAGE, id: draftId },
+      pageSender(),
+    )) as { capability: string };
+    expect(await load(capability, editorSender(7, 'doc-2'))).toMatchObject({ own: true });
+    return { ...harness, draftId, capability, as: editorSender(7, 'doc-2') };
+  }
+
+  it('edits a sent suggestion through the outbox, and withdraws it with a delete', async () => {
+    const { db, send, draftId, capability, as } = await submittedAndReopened({
+      syncState: 'synced',
+      remoteId: 'http://endpoint.example/annotations/1',
+      etag: '"1"',
+    });
+    await send('editSuggestion', { capability, id: draftId, text: ' Merge 3, 4 and 5 ' }, as);
+    expect(await db.suggestions.get(draftId)).toMatchObject({
+      text: 'Merge 3, 4 and 5',
+      syncState: 'queued',
+    });
+    expect((await db.outbox.toArray()).map((op) => op.kind)).toEqual(['update']);
+    await send('withdrawSuggestion', { capability, id: draftId }, as);
+    expect(await db.suggestions.get(draftId)).toMatchObject({
+      withdrawn: true,
+      syncState: 'queued',
+    });
+    expect((await db.outbox.toArray()).map((op) => op.kind)).toEqual(['delete']);
+    // Taken back: no more edits, and no mark on the page.
+    await expect(
+      send('editSuggestion', { capability, id: draftId, text: 'again' }, as),
+    ).rejects.toThrow('errorNoSuchSuggestion');
+    const marks = (await send('listPageSuggestions', { pageUrl: PAGE }, pageSender())) as {
+      items: unknown[];
+    };
+    expect(marks.items).toEqual([]);
+  });
+
+  it('withdraws one that never reached the endpoint without a request', async () => {
+    const { db, send, draftId, capability, as } = await submittedAndReopened();
+    await db.outbox.add({
+      id: crypto.randomUUID(),
+      suggestionId: draftId,
+      kind: 'create',
+      queuedAt: 1,
+      attempts: 0,
+      notBefore: 1,
+    });
+    await send('withdrawSuggestion', { capability, id: draftId }, as);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.suggestions.get(draftId)).toMatchObject({ withdrawn: true });
+  });
+
+  it("refuses to edit a colleague's or another suggestion than the frame's", async () => {
+    const { send, capability, as, open, load } = await submittedAndReopened({
+      syncState: 'synced',
+    });
+    await expect(
+      send('editSuggestion', { capability, id: crypto.randomUUID(), text: 'x' }, as),
+    ).rejects.toThrow('errorNoSuchSuggestion');
+    // A fresh editor for a new draft may not edit as if it were the sent one.
+    const fresh = await open();
+    const { draftId: newDraft } = await load(fresh, editorSender(7, 'doc-3'));
+    await expect(
+      send(
+        'editSuggestion',
+        { capability: fresh, id: newDraft, text: 'x' },
+        editorSender(7, 'doc-3'),
+      ),
+    ).rejects.toThrow('errorNoSuchSuggestion');
   });
 });

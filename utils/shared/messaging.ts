@@ -84,6 +84,17 @@ export const requests = {
   saveDraft: { from: 'editor', schema: v.object(draftFields) },
   submitSuggestion: { from: 'editor', schema: v.object(draftFields) },
   closeEditor: { from: 'editor', schema: v.object({ capability }) },
+  /** The author changes the text of their own submitted suggestion (opened from its mark). */
+  editSuggestion: {
+    from: 'editor',
+    schema: v.object({
+      capability,
+      id: uuid,
+      text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_LENGTH)),
+    }),
+  },
+  /** The author takes their own suggestion back. */
+  withdrawSuggestion: { from: 'editor', schema: v.object({ capability, id: uuid }) },
 
   // ── From the popup and the options page ─────────────────────────────────────────────────
   listSuggestions: {
@@ -169,6 +180,9 @@ export interface EditorState {
   /** A suggestion opened from its highlight may be submitted already: shown, not edited. */
   syncState: Suggestion['syncState'];
   remoteStatus?: Suggestion['remoteStatus'];
+  /** The person's own submitted suggestion: they may edit or withdraw it. */
+  own?: boolean;
+  withdrawn?: boolean;
   /** A colleague's suggestion, opened from its mark: what the endpoint says of it. */
   colleague?: {
     /** Absent: anonymous. */
@@ -239,6 +253,8 @@ export interface Responses {
   saveDraft: { savedAt: number };
   submitSuggestion: { id: string };
   closeEditor: { closed: boolean };
+  editSuggestion: { text: string };
+  withdrawSuggestion: { withdrawn: boolean };
   listSuggestions: { items: Suggestion[]; total: number };
   listPageOrphans: { items: Suggestion[] };
   getSyncOverview: SyncOverview;

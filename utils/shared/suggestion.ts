@@ -40,6 +40,8 @@ export interface Suggestion {
   replyCount?: number;
   /** Why the last send failed, in the endpoint's words or ours. */
   lastError?: string;
+  /** The author took it back: deleted at the endpoint (once sent), kept here as a record. */
+  withdrawn?: boolean;
   createdAt: number;
   updatedAt: number;
   submittedAt?: number;
