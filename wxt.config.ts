@@ -32,7 +32,8 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // activeTab + scripting: the toolbar icon works on any page with no site permission asked.
-    permissions: ['storage', 'activeTab', 'scripting', 'alarms'],
+    // notifications: the author hears when the process owner answers.
+    permissions: ['storage', 'activeTab', 'scripting', 'alarms', 'notifications'],
     host_permissions: buildSites,
     // Sites a person adds in the options page, and the endpoint, are asked for at run time.
     optional_host_permissions: ['https://*/*', 'http://*/*'],

@@ -11,6 +11,7 @@ import { broadcast, coalesce } from './broadcast';
 import { createCapture } from './capture';
 import { createCommands } from './commands';
 import { createDiagnostics } from './diagnostics';
+import { createNotices } from './notices';
 import { createPageLabels } from './page-labels';
 import { createPageSuggestions } from './page-suggestions';
 import { createRouter, type Handlers } from './router';
@@ -98,7 +99,13 @@ export default defineBackground({
     });
 
     // Each starts on its own: one that throws is logged and the others still run.
-    const starts = { sync, sites, commands: createCommands({ log }), badge };
+    const starts = {
+      notices: createNotices({ db, log }),
+      sync,
+      sites,
+      commands: createCommands({ log }),
+      badge,
+    };
     for (const [id, capability] of Object.entries(starts)) {
       try {
         capability.start();

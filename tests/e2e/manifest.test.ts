@@ -37,7 +37,7 @@ describe('the built manifest', () => {
     );
     // Exactly the permissions the features need.
     expect([...manifest.permissions].sort()).toEqual(
-      ['activeTab', 'alarms', 'scripting', 'storage'].sort(),
+      ['activeTab', 'alarms', 'notifications', 'scripting', 'storage'].sort(),
     );
     expect(manifest.default_locale).toBe('en');
   });

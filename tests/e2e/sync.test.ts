@@ -147,6 +147,37 @@ describe('sending suggestions to the endpoint', () => {
       await popup.getByRole('button', { name: 'Sync now' }).click();
       await item.filter({ hasText: word as string }).waitFor();
     }
+    // The author heard of each answer once: the browser shows the latest, the log has both.
+    const shown = async () =>
+      (await browser.currentWorker()).evaluate(async () =>
+        Object.keys(await chrome.notifications.getAll()).filter((id) =>
+          id.startsWith('flywheel-status:'),
+        ),
+      );
+    await expect.poll(shown, { timeout: 5_000 }).toHaveLength(1);
+    const told = async () =>
+      (await browser.currentWorker()).evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open('flywheel');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const count = open.result.transaction('notices').objectStore('notices').count();
+              count.onsuccess = () => resolve(count.result);
+            };
+          }),
+      );
+    expect(await told()).toBe(2);
+    // A restarted worker pulls the same statuses again and tells nothing twice.
+    const cdp = await browser.context.newCDPSession(popup);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+    await popup.reload();
+    await popup.getByRole('button', { name: 'Sync now' }).click();
+    await item.filter({ hasText: 'Done' }).waitFor();
+    await popup.waitForTimeout(500);
+    expect(await told()).toBe(2);
     await popup.close();
     await page.close();
   });

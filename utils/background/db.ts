@@ -50,6 +50,13 @@ export interface PageListingRow {
   items: ColleagueSuggestion[];
 }
 
+/** A change the person was told about (one notification per change, across restarts). */
+export interface NoticeRow {
+  /** `<suggestion id>:<status>` */
+  key: string;
+  at: number;
+}
+
 export class FlywheelDatabase extends Dexie {
   suggestions!: EntityTable<Suggestion, 'id'>;
   outbox!: EntityTable<OutboxOperation, 'id'>;
@@ -62,6 +69,7 @@ export class FlywheelDatabase extends Dexie {
   errors!: EntityTable<ErrorRow, 'id'>;
   authorSecrets!: EntityTable<AuthorSecret, 'suggestionId'>;
   pageListings!: EntityTable<PageListingRow, 'pageUrl'>;
+  notices!: EntityTable<NoticeRow, 'key'>;
 
   /** The suggestions in one sync state, oldest change first (the compound index). */
   inSyncState(state: SyncState) {
@@ -78,7 +86,7 @@ export class FlywheelDatabase extends Dexie {
       outbox: 'id, suggestionId, notBefore',
     });
     this.version(2).stores({ secrets: 'key', errors: '++id', authorSecrets: 'suggestionId' });
-    this.version(3).stores({ pageListings: 'pageUrl, fetchedAt' });
+    this.version(3).stores({ pageListings: 'pageUrl, fetchedAt', notices: 'key' });
   }
 }
 
