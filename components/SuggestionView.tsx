@@ -14,6 +14,10 @@ export interface Props {
     supportCount: string;
     replyCount: string;
   };
+  /** The replies, oldest first; undefined while they load. */
+  replies?: { text: string; author: string; age: string }[];
+  /** Why the replies could not be had, in words. */
+  repliesError?: string;
   /** The person's own suggestion: they may change its text or take it back. */
   own?: {
     withdrawn: boolean;
@@ -25,7 +29,8 @@ export interface Props {
 }
 
 /** A submitted suggestion, opened from its mark: shown as it was sent, not editable. */
-export function SuggestionView({ quote, text, status, colleague, own, onClose }: Props) {
+export function SuggestionView(props: Props) {
+  const { quote, text, status, colleague, own, onClose, replies, repliesError } = props;
   const [shown, setShown] = useState(text);
   const [editing, setEditing] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -110,6 +115,23 @@ export function SuggestionView({ quote, text, status, colleague, own, onClose }:
         </dl>
       ) : null}
       <p class="muted">{t('viewStatus', withdrawn ? t('state_withdrawn') : status)}</p>
+      <section aria-labelledby="replies-heading">
+        <h2 id="replies-heading">{t('repliesHeading')}</h2>
+        {repliesError ? <p class="muted">{repliesError}</p> : null}
+        {replies && replies.length === 0 ? <p class="muted">{t('repliesNone')}</p> : null}
+        {replies && replies.length > 0 ? (
+          <ul class="replies" aria-labelledby="replies-heading">
+            {replies.map((reply) => (
+              <li key={`${reply.age}-${reply.text}`}>
+                <span class="reply-meta">
+                  {reply.author} · {reply.age}
+                </span>
+                <span class="reply-text">{reply.text}</span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
       {own && !withdrawn && editing === null ? (
         confirming ? (
           <div class="actions">

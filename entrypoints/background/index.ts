@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { db } from '@/utils/background/db';
 import { createErrorLog } from '@/utils/background/error-log';
-import { createPageListing, LISTING_WAIT_MS } from '@/utils/background/page-listing';
+import { createPageListing, fetchReplies, LISTING_WAIT_MS } from '@/utils/background/page-listing';
 import type { PageCommand } from '@/utils/shared/messaging';
 import { createBadge } from './badge';
 import { broadcast, coalesce } from './broadcast';
@@ -64,6 +64,10 @@ export default defineBackground({
         return (await Promise.race([asked, waited])) ?? listing.cached(pageUrl);
       },
       keptColleagues: (pageUrl) => listing.cached(pageUrl),
+      async replies(suggestionIri) {
+        const config = await loadSyncConfig(db);
+        return config ? fetchReplies(suggestionIri, config) : [];
+      },
     });
     const settings = createSettings({
       db,

@@ -87,6 +87,22 @@ function EditorApp({ state }: { state: EditorState }) {
 
 const number = new Intl.NumberFormat(navigator.language);
 
+/** "3 days ago", in the largest unit that fits. */
+function relativeAge(format: Intl.RelativeTimeFormat, time: number): string {
+  const seconds = Math.round((time - Date.now()) / 1000);
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['year', 31_536_000],
+    ['month', 2_592_000],
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(0, 'minute');
+}
+
 /** The words for a category Flywheel knows; another client's own category as it came. */
 function categoryWord(category: string | undefined): string | undefined {
   if (!category) return undefined;
@@ -99,11 +115,31 @@ function categoryWord(category: string | undefined): string | undefined {
 function SuggestionViewApp({ state }: { state: EditorState }) {
   const close = () => void sendMessage('closeEditor', { capability }).catch(() => undefined);
   useEscapeToClose(close);
+  const [replies, setReplies] = useState<{ text: string; author: string; age: string }[]>();
+  const [repliesError, setRepliesError] = useState<string>();
+  useEffect(() => {
+    const ages = new Intl.RelativeTimeFormat(navigator.language, { numeric: 'auto' });
+    sendMessage('loadReplies', { capability }).then(
+      ({ replies: loaded }) =>
+        setReplies(
+          loaded.map((reply) => ({
+            text: reply.text,
+            author: reply.fromOwner
+              ? t('replyFromOwner', reply.authorName ?? t('cardAnonymous'))
+              : (reply.authorName ?? t('cardAnonymous')),
+            age: relativeAge(ages, Date.parse(reply.created)),
+          })),
+        ),
+      (error) => setRepliesError(describeError(error)),
+    );
+  }, []);
   return (
     <SuggestionView
       quote={state.quote}
       text={state.text}
       status={statusWord(state)}
+      replies={replies}
+      repliesError={repliesError}
       colleague={
         state.colleague && {
           authorName: state.colleague.authorName,

@@ -59,6 +59,24 @@ async function colleagueSuggests(pageUrl: string, exact: string, text: string, n
     }),
   });
   expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** A colleague replies to a suggestion. */
+async function colleagueReplies(target: string, text: string, name: string) {
+  const response = await fetch(server.containerUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': ANNOTATION_MEDIA_TYPE, 'Idempotency-Key': crypto.randomUUID() },
+    body: JSON.stringify({
+      '@context': ANNOTATION_CONTEXT,
+      type: 'Annotation',
+      motivation: 'replying',
+      body: [{ type: 'TextualBody', value: text, format: 'text/plain', purpose: 'replying' }],
+      target,
+      creator: { type: 'Person', name },
+    }),
+  });
+  expect(response.status).toBe(201);
 }
 
 /** The texts of the accessibility tree: what a screen reader reaches, closed shadow roots too. */
@@ -79,7 +97,7 @@ async function accessibleTexts(page: Page): Promise<string[]> {
 describe("colleagues' suggestions on the page", () => {
   it('marks and counts them with the same look, and opens one with its author', async () => {
     const pageUrl = site.url('/purchase-order.html');
-    await colleagueSuggests(
+    const signed = await colleagueSuggests(
       pageUrl,
       'Print the form and ask your manager to sign it.',
       'Let managers sign PO-7 in the portal',
@@ -90,6 +108,7 @@ describe("colleagues' suggestions on the page", () => {
       'Scan the signed form and send it to procurement by email.',
       'One upload instead of email',
     );
+    await colleagueReplies(signed, 'Yes please, <i>paper</i> gets lost', 'Sam de Vries');
 
     const options = await browser.context.newPage();
     await options.goto(browser.extensionUrl('options.html'));
@@ -122,6 +141,11 @@ describe("colleagues' suggestions on the page", () => {
     expect(cardText).toContain('Let managers sign PO-7 in the portal');
     expect(cardText).toContain('Alex Visser');
     expect(cardText).toContain('Could be simpler');
+    // Its replies, from the endpoint, as text.
+    const replies = card.getByRole('list', { name: 'Replies' });
+    await replies.getByRole('listitem').first().waitFor();
+    expect(await replies.textContent()).toContain('Yes please, <i>paper</i> gets lost');
+    expect(await replies.textContent()).toContain('Sam de Vries');
     if (process.env.UPDATE_SCREENSHOT) {
       await page.waitForTimeout(300);
       await writeFile(`${REPO_ROOT}docs/colleague.png`, await page.screenshot());

@@ -5,6 +5,7 @@ import {
   type AnnotationCollection,
   AnnotationCollectionSchema,
   type StoredAnnotation,
+  type StoredReply,
   type StoredSuggestion,
 } from '../protocol/annotation';
 import type { ColleagueSuggestion, FlywheelDatabase, PageListingRow } from './db';
@@ -23,6 +24,44 @@ export interface ListingConfig extends Credentials {
 
 function isSuggestion(item: StoredAnnotation): item is StoredSuggestion {
   return item.motivation === 'editing';
+}
+
+/** A reply as a card shows it. */
+export interface ReplyView {
+  text: string;
+  /** Absent: anonymous. */
+  authorName?: string;
+  /** Posted by a process owner (the endpoint says so, never the client). */
+  fromOwner: boolean;
+  created: string;
+}
+
+/** The replies to one suggestion (`GET {container}?target=<its id>`), oldest first. */
+export async function fetchReplies(
+  suggestionIri: string,
+  config: ListingConfig,
+  fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+): Promise<ReplyView[]> {
+  const outcome = await exchange(
+    fetchImpl,
+    `${config.endpointUrl}?target=${encodeURIComponent(suggestionIri)}`,
+    { method: 'GET' },
+    config,
+    { now: Date.now(), timeoutMs: 10_000 },
+  );
+  if (outcome.kind !== 'ok')
+    throw new Error(outcome.kind === 'gone' ? 'errorNoSuchSuggestion' : 'errorEndpointUnreachable');
+  const parsed = v.safeParse(AnnotationCollectionSchema, outcome.body);
+  if (!parsed.success) throw new Error('errorEndpointGarbage');
+  return (parsed.output.first?.items ?? [])
+    .filter((item): item is StoredReply => item.motivation === 'replying')
+    .map((reply) => ({
+      text: reply.body[0]?.value ?? '',
+      authorName: reply.anonymous ? undefined : reply.creator?.name,
+      fromOwner: reply.fromOwner === true,
+      created: reply.created,
+    }))
+    .sort((a, b) => a.created.localeCompare(b.created));
 }
 
 /** The fields a colleague's card needs, from a stored annotation. */

@@ -93,6 +93,8 @@ export const requests = {
       text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_LENGTH)),
     }),
   },
+  /** The card asks for the replies to the suggestion it shows (from the endpoint). */
+  loadReplies: { from: 'editor', schema: v.object({ capability }) },
   /** The author takes their own suggestion back. */
   withdrawSuggestion: { from: 'editor', schema: v.object({ capability, id: uuid }) },
 
@@ -233,6 +235,16 @@ export interface ConnectionReport {
   detail: string;
 }
 
+/** A reply to a suggestion, as its card lists it. */
+export interface ReplyEntry {
+  text: string;
+  /** Absent: anonymous. */
+  authorName?: string;
+  /** The endpoint says a process owner posted it. */
+  fromOwner: boolean;
+  created: string;
+}
+
 /** One recorded failure (see utils/background/error-log.ts). */
 export interface ErrorEntry {
   time: number;
@@ -254,6 +266,7 @@ export interface Responses {
   submitSuggestion: { id: string };
   closeEditor: { closed: boolean };
   editSuggestion: { text: string };
+  loadReplies: { replies: ReplyEntry[] };
   withdrawSuggestion: { withdrawn: boolean };
   listSuggestions: { items: Suggestion[]; total: number };
   listPageOrphans: { items: Suggestion[] };
