@@ -75,22 +75,20 @@ export function cssSelectorFor(element: Element, root: Element, byAttributes = f
 }
 
 /**
- * The element at a simple XPath of element steps (`/html/body/div[2]/p[3]`, the form other tools
- * write), from the document or else from `root`; null for anything else.
+ * The element under `root` at a simple XPath of element steps from the document
+ * (`/html/body/div[2]/p[3]`, the form other tools write); null for anything else.
  */
 export function xpathUnder(root: Element, path: string): Element | null {
-  const walk = (from: Element | Document | undefined) => {
-    for (const step of path.split('/').filter(Boolean)) {
-      const parts = step.match(/^([\w-]+)(?:\[(\d+)\])?$/);
-      if (!from || !parts) return null;
-      const name = parts[1]?.toLowerCase();
-      from = [...from.children].filter((child) => child.localName === name)[
-        Number(parts[2] ?? 1) - 1
-      ];
-    }
-    return from && from !== root.ownerDocument && root.contains(from as Element)
-      ? (from as Element)
-      : null;
-  };
-  return walk(root.ownerDocument) ?? walk(root);
+  let from: Element | Document | undefined = root.ownerDocument;
+  for (const step of path.split('/').filter(Boolean)) {
+    const parts = step.match(/^([\w-]+)(?:\[(\d+)\])?$/);
+    if (!from || !parts) return null;
+    const name = parts[1]?.toLowerCase();
+    from = [...from.children].filter((child) => child.localName === name)[
+      Number(parts[2] ?? 1) - 1
+    ];
+  }
+  return from && from !== root.ownerDocument && root.contains(from as Element)
+    ? (from as Element)
+    : null;
 }

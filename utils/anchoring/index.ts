@@ -1,5 +1,5 @@
 import { cssSelectorFor, queryUnder, xpathUnder } from './css-selector';
-import { matchQuote, type QuoteMatch, similarity, words } from './match-quote';
+import { keptShare, matchQuote, type QuoteMatch, similarity, trimmedSpan } from './match-quote';
 import { buildTextIndex, normalizeText, type TextIndex } from './text-index';
 import type { CssSelector, Selector, TextPositionSelector, TextQuoteSelector } from './types';
 
@@ -31,13 +31,6 @@ function find<T extends Selector['type']>(selectors: Selector[], type: T) {
     | undefined;
 }
 
-// Edge whitespace is not part of what a person meant to select.
-function trimmedSpan(text: string, start: number, end: number): [number, number] {
-  while (start < end && text.charCodeAt(start) === 32) start++;
-  while (end > start && text.charCodeAt(end - 1) === 32) end--;
-  return [start, end];
-}
-
 function quoteSelectors(index: TextIndex, from: number, to: number): Selector[] {
   const { text } = index;
   const [start, end] = trimmedSpan(text, from, to);
@@ -57,12 +50,8 @@ function quoteSelectors(index: TextIndex, from: number, to: number): Selector[] 
  * at a sibling after edits, and sibling table rows are alike letter by letter ("Travel: 20
  * euros" and "Hotel: 90 euros" are 69% similar, with one word of three in common). */
 function keepsQuote(text: string, exact: string): boolean {
-  const quoted = words(exact);
-  const present = new Set(words(text));
-  const kept = quoted.filter((word) => present.has(word)).length;
   return (
-    quoted.length > 0 &&
-    kept >= quoted.length * 0.8 &&
+    keptShare(text, exact) >= 0.8 &&
     text.length <= exact.length * 1.25 &&
     similarity(text, exact) >= 0.5
   );

@@ -4,7 +4,7 @@ import { computeCorpusFigures } from './corpus';
 
 // Real README revisions of npm packages (see corpus.ts for sampling and labelling). Floors are
 // the budgets (DESIGN.md) where they are met and today's figures where not (edited recall: the
-// budget is 90%, reached 79%), so that any regression fails.
+// budget is 90%, reached 80%), so that any regression fails.
 describe('anchoring on the README corpus', () => {
   const { figures, outcomes } = computeCorpusFigures();
   const wrong = outcomes.filter((outcome) => outcome.outcome === 'wrong');

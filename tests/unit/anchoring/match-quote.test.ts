@@ -111,7 +111,7 @@ describe('confidence rule', () => {
     const twice = `${lost} Elsewhere, ${EXACT.replace('signs', 'sign')} for new hires.`;
     expect(matchQuote(twice, query(0))).toBeNull();
     // Near a hint, the context decides as usual.
-    const kept = `${moved} Elsewhere, ${EXACT.replace('signs', 'sign')} for new hires.`;
+    const kept = `${moved} ${filler(3000)} Elsewhere, ${EXACT.replace('signs', 'sign')} for hires.`;
     expect(matchQuote(kept, { ...query(0), near: [at - 10, at + 40] })).toMatchObject({
       start: at,
     });
@@ -148,8 +148,9 @@ describe('confidence rule', () => {
     expect(matchQuote(make(position, other).replace(SUFFIX, ' #'.repeat(16)), query(0))).toBeNull();
   });
 
-  it('finds a rewritten passage only between both contexts, with most words kept', () => {
-    const rewritten = 'purchase form is signed by the manager';
+  it('finds a rewritten passage only between both contexts, with half of it kept', () => {
+    // Four of five words kept, 14 edits of 31: beyond any edit budget.
+    const rewritten = 'the purchase form is signed by the manager';
     const text = `${filler(9000)}${PREFIX}${rewritten}${SUFFIX}${filler(100)}`;
     expect(matchQuote(text, query(0))).toMatchObject({ start: text.indexOf(rewritten) });
     const reworded = 'head of unit approves each order';
@@ -158,8 +159,8 @@ describe('confidence rule', () => {
   });
 
   it('only matches quotes shorter than MIN_FUZZY_LENGTH exactly', () => {
-    const shortQuote = 'Sign forms'.slice(0, MIN_FUZZY_LENGTH - 1);
-    const longer = 'Sign forms'.slice(0, MIN_FUZZY_LENGTH);
+    const shortQuote = 'Sign the forms'.slice(0, MIN_FUZZY_LENGTH - 1);
+    const longer = 'Sign the forms'.slice(0, MIN_FUZZY_LENGTH);
     const page = (quote: string) => `${PREFIX}${quote.replace('o', 'a')}${SUFFIX}`;
     const ask = (quote: string) => ({
       exact: quote,
