@@ -22,7 +22,7 @@ export interface BundleSize {
 }
 
 export interface ExtensionSizes {
-  /** Every file a page receives from Flywheel: content-scripts/*.js and *.css. */
+  /** Every file a page receives from Flywheel: content-script.js. */
   injected: FileSize[];
   bundles: BundleSize[];
 }

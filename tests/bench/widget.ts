@@ -47,7 +47,7 @@ const INSTRUMENT = `(() => {
 
 async function openEditorOnce(page: Page, url: string) {
   await page.goto(url);
-  await page.locator('flywheel-launcher').waitFor({ state: 'attached' });
+  await page.locator('[data-flywheel-ui="launcher"]').waitFor({ state: 'attached' });
   // A person selects the step they mean, then asks for the widget.
   await page.getByText('Print the form and ask your manager to sign it.').click({ clickCount: 3 });
   const sentAt = performance.timeOrigin + performance.now();
