@@ -32,6 +32,7 @@ export class TabStore<T> {
       await this.item.setValue(Object.fromEntries(values));
       return result;
     });
+    // The caller hears of a failed write; the queue goes on for the next one.
     this.queue = run.catch(() => undefined);
     return run;
   }

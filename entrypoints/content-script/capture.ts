@@ -39,6 +39,7 @@ export function createCapture(page: PageContext, overlay: Overlay, editor: Edito
       'status',
     );
     page.setTimeout(() => overlay.hideTip(), FAILURE_SHOWN_MS);
+    // The person has been told already; a log that cannot be written changes nothing for them.
     await sendMessage('reportError', { where, message: reason }).catch(() => undefined);
   }
 

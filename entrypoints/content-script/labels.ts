@@ -13,6 +13,7 @@ export async function loadPageLabels(): Promise<void> {
   try {
     templates = await sendMessage('getPageLabels', {});
   } catch {
+    // The background asleep or restarting: the locale files give the same text, a little slower.
     templates = null;
   }
 }

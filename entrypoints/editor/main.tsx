@@ -113,6 +113,7 @@ function categoryWord(category: string | undefined): string | undefined {
 
 /** A submitted suggestion opened from its mark on the page: shown, not edited. */
 function SuggestionViewApp({ state }: { state: EditorState }) {
+  // A view has nothing to lose: if the background cannot close it, Escape in the page still does.
   const close = () => void sendMessage('closeEditor', { capability }).catch(() => undefined);
   useEscapeToClose(close);
   const [replies, setReplies] = useState<{ text: string; author: string; age: string }[]>();
