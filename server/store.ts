@@ -243,18 +243,25 @@ export function createStore(db: Database) {
   async function listAnnotations(
     query: ListQuery,
   ): Promise<{ records: AnnotationRecord[]; total: number; hasMore: boolean }> {
-    const countParams: unknown[] = [];
-    const countFilter = listFilter(query, countParams);
-    const [count] = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM annotations WHERE ${countFilter}`,
-      countParams,
-    );
     const params: unknown[] = [];
     let filter = listFilter(query, params);
-    if (query.afterSeq !== undefined) {
-      params.push(query.afterSeq);
-      filter += ` AND seq > $${params.length}::bigint`;
+    if (query.afterSeq === undefined) {
+      // The first page: its rows and the collection's total in one round trip.
+      params.push(query.limit + 1);
+      const rows = await db.query<AnnotationRow & { total: number }>(
+        `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM annotations
+          WHERE ${filter} ORDER BY seq LIMIT $${params.length}`,
+        params,
+      );
+      return {
+        records: rows.slice(0, query.limit).map(toRecord),
+        total: rows[0]?.total ?? 0,
+        hasMore: rows.length > query.limit,
+      };
     }
+    const total = await countAnnotations(query);
+    params.push(query.afterSeq);
+    filter += ` AND seq > $${params.length}::bigint`;
     params.push(query.limit + 1);
     const rows = await db.query<AnnotationRow>(
       `SELECT ${COLUMNS} FROM annotations WHERE ${filter} ORDER BY seq LIMIT $${params.length}`,
@@ -262,9 +269,18 @@ export function createStore(db: Database) {
     );
     return {
       records: rows.slice(0, query.limit).map(toRecord),
-      total: count?.total ?? 0,
+      total,
       hasMore: rows.length > query.limit,
     };
+  }
+
+  async function countAnnotations(query: ListQuery): Promise<number> {
+    const params: unknown[] = [];
+    const [count] = await db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM annotations WHERE ${listFilter(query, params)}`,
+      params,
+    );
+    return count?.total ?? 0;
   }
 
   /**
