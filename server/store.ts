@@ -164,10 +164,12 @@ export function createStore(db: Database) {
     );
     if (!existing[0]) throw new Error('idempotency key conflict without a stored row');
     const record = toRecord(existing[0]);
-    // A replay must be the same request from the same author: the same body and secret.
+    // A replay must be the same request from the same author: the same body and secret. A row
+    // created without a secret (an older client) replays for the same body; it gains none.
     const same =
       record.requestHash === annotation.requestHash &&
-      record.authorSecretHash === (annotation.authorSecretHash ?? null);
+      (record.authorSecretHash === null ||
+        record.authorSecretHash === (annotation.authorSecretHash ?? null));
     return { outcome: same ? 'replayed' : 'key-reused', record };
   }
 
