@@ -172,7 +172,16 @@ function suggestionBody(i: number): string {
 const authorized = { Authorization: `Bearer ${WRITE_TOKEN}` };
 
 /** The API scenarios against one running endpoint. */
-async function apiRuns(port: number, ids: string[], voteOn: string, { withWrites = true } = {}) {
+async function apiRuns(
+  port: number,
+  ids: string[],
+  voteOn: string,
+  {
+    withWrites = true,
+    readsToo = true,
+    after = async (_name: string) => {},
+  }: { withWrites?: boolean; readsToo?: boolean; after?: (name: string) => Promise<void> } = {},
+) {
   const listing = `/annotations/?target=${encodeURIComponent(HOT_PAGE)}`;
   const pull = `/annotations/?ids=${ids.join(',')}`;
   const etagOf = (path: string) =>
@@ -190,16 +199,21 @@ async function apiRuns(port: number, ids: string[], voteOn: string, { withWrites
   const listingEtag = await etagOf(listing);
   const pullEtag = await etagOf(pull);
   const results: Record<string, LoadResult> = {};
-  results.fullListing = await load(port, 200, () => ({ path: listing, headers: authorized }));
-  results.conditionalListing = await load(port, 304, () => ({
-    path: listing,
-    headers: { ...authorized, 'If-None-Match': listingEtag },
-  }));
-  results.statusPull200 = await load(port, 200, () => ({ path: pull, headers: authorized }));
-  results.conditionalStatusPull200 = await load(port, 304, () => ({
-    path: pull,
-    headers: { ...authorized, 'If-None-Match': pullEtag },
-  }));
+  if (readsToo) {
+    results.fullListing = await load(port, 200, () => ({ path: listing, headers: authorized }));
+    await after('fullListing');
+    results.conditionalListing = await load(port, 304, () => ({
+      path: listing,
+      headers: { ...authorized, 'If-None-Match': listingEtag },
+    }));
+    await after('conditionalListing');
+    results.statusPull200 = await load(port, 200, () => ({ path: pull, headers: authorized }));
+    await after('statusPull200');
+    results.conditionalStatusPull200 = await load(port, 304, () => ({
+      path: pull,
+      headers: { ...authorized, 'If-None-Match': pullEtag },
+    }));
+  }
   if (withWrites) {
     const run = randomUUID().slice(0, 8);
     results.create = await load(port, 201, (i) => ({
@@ -264,6 +278,7 @@ export interface ServerBenchResult {
 }
 
 export async function benchServer(): Promise<ServerBenchResult> {
+  const loadAtStart = loadavg()[0] ?? Number.NaN;
   const dir = await mkdtemp(join(tmpdir(), 'flywheel-bench-server-'));
   const postgres = await startTestPostgres();
   const stops: (() => Promise<void>)[] = [];
@@ -278,18 +293,14 @@ export async function benchServer(): Promise<ServerBenchResult> {
     await db.close();
     const postgresSeed = (performance.now() - seedStarted) / 1_000;
 
+    // Endpoint and floor run side by side, each floor figure right after the endpoint's, so
+    // that both see the same machine (other work on it comes and goes).
     const endpoint = await startProcess(
       'server/main.ts',
       { DATABASE_URL: postgres.databaseUrl, FLYWHEEL_TOKENS: tokens },
       dir,
     );
     stops.push(endpoint.stop);
-    const postgresRuns = await apiRuns(endpoint.port, ids, voteOn, { withWrites: false });
-    postgresRuns.triageFirstScreen = await triageFirstScreen(endpoint.port);
-    Object.assign(postgresRuns, await apiRuns(endpoint.port, ids, voteOn));
-    await endpoint.stop();
-    stops.pop();
-
     const floorProcess = await startProcess(
       'tests/bench/server-floor.ts',
       { DATABASE_URL: postgres.databaseUrl },
@@ -297,17 +308,24 @@ export async function benchServer(): Promise<ServerBenchResult> {
     );
     stops.push(floorProcess.stop);
     const hot = encodeURIComponent(HOT_PAGE);
-    const floor = {
-      fullListing: await load(floorProcess.port, 200, () => ({ path: `/full?target=${hot}` })),
-      conditionalListing: await load(floorProcess.port, 304, () => ({
-        path: `/conditional?target=${hot}`,
-      })),
-      statusPull200: await load(floorProcess.port, 200, () => ({
-        path: `/ids?ids=${ids.join(',')}`,
-      })),
+    const floorRuns: Record<string, () => Promise<LoadResult>> = {
+      fullListing: () => load(floorProcess.port, 200, () => ({ path: `/full?target=${hot}` })),
+      conditionalListing: () =>
+        load(floorProcess.port, 304, () => ({ path: `/conditional?target=${hot}` })),
+      statusPull200: () =>
+        load(floorProcess.port, 200, () => ({ path: `/ids?ids=${ids.join(',')}` })),
     };
-    await floorProcess.stop();
-    stops.pop();
+    const floor: Record<string, LoadResult> = {};
+    const postgresRuns = await apiRuns(endpoint.port, ids, voteOn, {
+      withWrites: false,
+      after: async (name) => {
+        const run = floorRuns[name];
+        if (run) floor[name] = await run();
+      },
+    });
+    postgresRuns.triageFirstScreen = await triageFirstScreen(endpoint.port);
+    Object.assign(postgresRuns, await apiRuns(endpoint.port, ids, voteOn, { readsToo: false }));
+    for (const stop of stops.splice(0).reverse()) await stop();
 
     // PGlite, for reference: the same data in the embedded database, one connection.
     const pgliteStarted = performance.now();
@@ -330,7 +348,7 @@ export async function benchServer(): Promise<ServerBenchResult> {
 
     return {
       date: new Date().toISOString().slice(0, 10),
-      machine: `${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the end`,
+      machine: `${cpus().length} cores shared with other work; load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]?.toFixed(1)} at the end`,
       seedSeconds: { postgres: postgresSeed, pglite: pgliteSeed },
       postgres: postgresRuns,
       floor,
@@ -394,7 +412,7 @@ export function serverSection(result: ServerBenchResult): string {
     '<!-- server-bench:start -->',
     '## 7. Endpoint at organisation scale',
     '',
-    `Run ${result.date} by \`npm run bench:server\` (${result.machine}). PostgreSQL 15 (throwaway cluster, fsync off) seeded with ${SUGGESTIONS.toLocaleString('en')} suggestions over ${PAGES.toLocaleString('en')} pages (one page holds 100), ${REPLIES.toLocaleString('en')} replies and ${VOTES.toLocaleString('en')} votes (seeding ${result.seedSeconds.postgres.toFixed(0)} s). PGlite, for reference only, holds a fifth of that (${(SUGGESTIONS * PGLITE_SCALE).toLocaleString('en')} suggestions, the same 100 on the listed page; seeding ${result.seedSeconds.pglite.toFixed(0)} s). The reference server runs in its own process with access logs on, bearer tokens required; ${CLIENTS} clients with keep-alive on 127.0.0.1, ${SECONDS_PER_RUN} s a row. The floor is a bare node:http handler doing one query and JSON.stringify on the same data (tests/bench/server-floor.ts). p50 / p99 are per-request latencies.`,
+    `Run ${result.date} by \`npm run bench:server\` (${result.machine}). PostgreSQL 15 (throwaway cluster, fsync off) seeded with ${SUGGESTIONS.toLocaleString('en')} suggestions over ${PAGES.toLocaleString('en')} pages (one page holds 100), ${REPLIES.toLocaleString('en')} replies and ${VOTES.toLocaleString('en')} votes (seeding ${result.seedSeconds.postgres.toFixed(0)} s). PGlite, for reference only, holds a fifth of that (${(SUGGESTIONS * PGLITE_SCALE).toLocaleString('en')} suggestions, the same 100 on the listed page; seeding ${result.seedSeconds.pglite.toFixed(0)} s). The reference server runs in its own process with access logs on, bearer tokens required; ${CLIENTS} clients with keep-alive on 127.0.0.1, ${SECONDS_PER_RUN} s a row. The floor is a bare node:http handler doing one query and JSON.stringify on the same data (tests/bench/server-floor.ts), measured right after each endpoint figure so that both see the same machine. p50 / p99 are per-request latencies.`,
     '',
     table(
       ['request', 'endpoint on PostgreSQL', 'p50 / p99', 'floor (same data)', 'endpoint on PGlite'],
