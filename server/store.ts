@@ -164,10 +164,12 @@ export function createStore(db: Database) {
     );
     if (!existing[0]) throw new Error('idempotency key conflict without a stored row');
     const record = toRecord(existing[0]);
-    // A replay must be the same request from the same author: the same body and secret.
+    // A replay must be the same request from the same author: the same body and secret. A row
+    // created without a secret (an older client) replays for the same body; it gains none.
     const same =
       record.requestHash === annotation.requestHash &&
-      record.authorSecretHash === (annotation.authorSecretHash ?? null);
+      (record.authorSecretHash === null ||
+        record.authorSecretHash === (annotation.authorSecretHash ?? null));
     return { outcome: same ? 'replayed' : 'key-reused', record };
   }
 
@@ -243,18 +245,25 @@ export function createStore(db: Database) {
   async function listAnnotations(
     query: ListQuery,
   ): Promise<{ records: AnnotationRecord[]; total: number; hasMore: boolean }> {
-    const countParams: unknown[] = [];
-    const countFilter = listFilter(query, countParams);
-    const [count] = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM annotations WHERE ${countFilter}`,
-      countParams,
-    );
     const params: unknown[] = [];
     let filter = listFilter(query, params);
-    if (query.afterSeq !== undefined) {
-      params.push(query.afterSeq);
-      filter += ` AND seq > $${params.length}::bigint`;
+    if (query.afterSeq === undefined) {
+      // The first page: its rows and the collection's total in one round trip.
+      params.push(query.limit + 1);
+      const rows = await db.query<AnnotationRow & { total: number }>(
+        `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM annotations
+          WHERE ${filter} ORDER BY seq LIMIT $${params.length}`,
+        params,
+      );
+      return {
+        records: rows.slice(0, query.limit).map(toRecord),
+        total: rows[0]?.total ?? 0,
+        hasMore: rows.length > query.limit,
+      };
     }
+    const total = await countAnnotations(query);
+    params.push(query.afterSeq);
+    filter += ` AND seq > $${params.length}::bigint`;
     params.push(query.limit + 1);
     const rows = await db.query<AnnotationRow>(
       `SELECT ${COLUMNS} FROM annotations WHERE ${filter} ORDER BY seq LIMIT $${params.length}`,
@@ -262,9 +271,18 @@ export function createStore(db: Database) {
     );
     return {
       records: rows.slice(0, query.limit).map(toRecord),
-      total: count?.total ?? 0,
+      total,
       hasMore: rows.length > query.limit,
     };
+  }
+
+  async function countAnnotations(query: ListQuery): Promise<number> {
+    const params: unknown[] = [];
+    const [count] = await db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM annotations WHERE ${listFilter(query, params)}`,
+      params,
+    );
+    return count?.total ?? 0;
   }
 
   /**

@@ -27,6 +27,8 @@ import { layout, type Markup, messageView, signInView, workbenchView } from './v
 const SESSION_COOKIE = 'flywheel_triage';
 /** Suggestions on one screen; the rest is a "Next page" away. */
 const SCREEN_SIZE = 50;
+/** The name owner replies are stored under: data on the wire, so not a translated string. */
+const OWNER_REPLY_NAME = 'Process owner';
 /** Sites offered in the site filter. */
 const MAX_SITES = 200;
 
@@ -207,7 +209,7 @@ export function registerTriageRoutes(app: Hono<AppEnv>, options: TriageOptions) 
         { type: 'TextualBody', value: text.trim(), format: 'text/plain', purpose: 'replying' },
       ],
       target: annotationIri(containerUrlOf(c), parent.id),
-      creator: { type: 'Person', name: STRINGS.processOwner },
+      creator: { type: 'Person', name: OWNER_REPLY_NAME },
     });
     if (!parsed.success || text.trim().length === 0 || !isUuid(key)) {
       return page(c, 400, messageView(STRINGS.replyNeedsText), session);

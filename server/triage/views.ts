@@ -277,7 +277,12 @@ ${
     ? html`<ul class="replies" aria-label="${STRINGS.replies}">${replies.map((reply) => replyItem(reply, props.now))}</ul>`
     : html`<p class="meta">${STRINGS.noReplies}</p>`
 }
-<p><a href="${pageLinkWithQuote(suggestion.pageUrl, quote)}">${STRINGS.openOnPage}</a></p>
+${
+  // The wire only takes http(s) page URLs; checked again here, as this becomes a link.
+  /^https?:\/\//i.test(suggestion.pageUrl)
+    ? html`<p><a href="${pageLinkWithQuote(suggestion.pageUrl, quote)}">${STRINGS.openOnPage}</a></p>`
+    : ''
+}
 <div class="actions">
 <form method="post" action="${action}/status">
 ${hidden}

@@ -136,6 +136,23 @@ describe.each(DATABASE_KINDS)('authorship and storable input on %s', (kind) => {
       expect(response.status).toBe(422);
     });
 
+    it('replays a create first sent without a secret (an older client), granting nothing', async () => {
+      const key = randomUUID();
+      const page = uniquePage();
+      const first = await create(container, suggestion(page), key, { secret: null });
+      const again = await create(container, suggestion(page), key);
+      expect(again.response.status).toBe(200);
+      await expectProblem(
+        await call(first.body.id, {
+          method: 'DELETE',
+          secret: again.secret,
+          headers: { 'If-Match': first.response.headers.get('etag') ?? '' },
+        }),
+        403,
+        'not-author',
+      );
+    });
+
     it('refuses a malformed author secret (400)', async () => {
       const response = await call(container, {
         method: 'POST',

@@ -326,6 +326,21 @@ describe.each(DATABASE_KINDS)('triage page on %s', (kind) => {
       expect(anon).toMatch(/<select name="status">.*<option value="under-review" selected>/s);
     });
 
+    it('shows a suggestion about the whole page without a quote, linking the bare page', async () => {
+      const page = uniquePage();
+      const { body } = await create(
+        container,
+        suggestion(page, 'This whole page is out of date', { target: page }),
+      );
+      const html = await visitor(endpoint.openServer.url).html(
+        `/triage?page=${encodeURIComponent(page)}`,
+      );
+      const article = articleOf(html, idOf(body.id));
+      expect(article).toContain('About the whole page');
+      expect(article).not.toContain('<mark>');
+      expect(article).toContain(`<a href="${page}">Open on the page</a>`);
+    });
+
     it('filters by site, page, status and category, and searches', async () => {
       const site = uniqueSite();
       const other = uniqueSite();

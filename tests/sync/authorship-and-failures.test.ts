@@ -237,3 +237,35 @@ describe("one item's failure holds up no other", () => {
     }
   });
 });
+
+describe('the token goes to the configured endpoint only', () => {
+  it('reaches an annotation through the container even if its IRI names another host', async () => {
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const elsewhere = createServer((request, response) => {
+      seen.push(String(request.headers.authorization));
+      response.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      const { db, engine } = setup();
+      const [id] = (await queueSuggestions(db, 1, { anonymous: true })) as [string];
+      await engine.drain();
+      const sent = await db.suggestions.get(id);
+      const key = sent?.remoteId?.split('/').pop() ?? '';
+      const address = elsewhere.address() as { port: number };
+      await db.suggestions.update(id, {
+        remoteId: `http://127.0.0.1:${address.port}/annotations/${key}`,
+      });
+      await server.database.query(
+        `UPDATE annotations SET status = 'done', revision = revision + 1 WHERE idempotency_key = $1`,
+        [id],
+      );
+      expect(await engine.pullStatuses()).toBe(1);
+      expect((await db.suggestions.get(id))?.remoteStatus).toBe('done');
+      expect(seen).toEqual([]);
+    } finally {
+      elsewhere.close();
+    }
+  });
+});

@@ -54,6 +54,16 @@ type SendResult = 'done' | 'retry' | 'unauthorized';
 /** Operations claimed, sent and settled together: two transactions a batch, not three a row. */
 const BATCH_SIZE = 50;
 
+/**
+ * Where to reach one annotation: its IRI when that lies inside the configured container,
+ * else the container plus its key. The token is only ever sent to the configured endpoint,
+ * whatever IRIs an endpoint hands out.
+ */
+function annotationUrl(endpointUrl: string, remoteId: string): string {
+  if (remoteId.startsWith(endpointUrl)) return remoteId;
+  return `${endpointUrl}${encodeURIComponent(remoteKey(remoteId))}`;
+}
+
 /** Why the endpoint would refuse this body for good (the wire's own rules), if it would. */
 function unsendableReason(body: unknown): string | undefined {
   const unstorable = findUnstorable(body);
@@ -141,7 +151,7 @@ export function createSyncEngine(deps: SyncDeps) {
     };
     return exchange(
       fetchImpl,
-      suggestion.remoteId,
+      annotationUrl(config.endpointUrl, suggestion.remoteId),
       op.kind === 'delete'
         ? { method: 'DELETE', headers: ifMatch }
         : { method: 'PUT', body: op.body, headers: ifMatch },
@@ -410,7 +420,7 @@ export function createSyncEngine(deps: SyncDeps) {
   async function pullAlone(local: Suggestion, config: SyncConfig): Promise<[PullResult, number]> {
     const outcome = await exchange(
       fetchImpl,
-      local.remoteId as string,
+      annotationUrl(config.endpointUrl, local.remoteId as string),
       { method: 'GET', headers: local.etag ? { 'If-None-Match': local.etag } : {} },
       config,
       { now: now(), timeoutMs: deps.timeoutMs },
