@@ -13,7 +13,7 @@ export interface ExportedAnnotation {
   created: string;
   modified: string;
   body: { type: 'TextualBody'; value: string; format?: 'text/plain'; purpose: string }[];
-  target: { source: string; selector?: Suggestion['selectors'] };
+  target: string | { source: string; selector: Suggestion['selectors'] };
   category: string;
   anonymous: boolean;
   status?: string;
@@ -36,10 +36,12 @@ export function toExportedAnnotation(suggestion: Suggestion): ExportedAnnotation
       { type: 'TextualBody', value: suggestion.text, format: 'text/plain', purpose: 'editing' },
       { type: 'TextualBody', value: suggestion.category, purpose: 'tagging' },
     ],
-    target: {
-      source: suggestion.pageUrl,
-      ...(suggestion.selectors.length > 0 ? { selector: suggestion.selectors } : {}),
-    },
+    // The whole page is its URL (the W3C model's External Web Resource); a part of it, the
+    // page and the selectors that find it (a Specific Resource).
+    target:
+      suggestion.selectors.length > 0
+        ? { source: suggestion.pageUrl, selector: suggestion.selectors }
+        : suggestion.pageUrl,
     category: suggestion.category,
     anonymous: suggestion.anonymous,
     ...(suggestion.remoteStatus ? { status: suggestion.remoteStatus } : {}),
