@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { checkEndpointUrl } from '@/utils/shared/endpoint-url';
 import { type MessageKey, t } from '@/utils/shared/i18n';
 import type { ConnectionReport, SettingsView } from '@/utils/shared/messaging';
+import type { Category } from '@/utils/shared/suggestion';
 import type { AuthMode } from '@/utils/shared/sync-status';
 
 export interface OptionsValues {
@@ -12,8 +13,21 @@ export interface OptionsValues {
   token?: string;
 }
 
+/**
+ * What the organisation's policy sets beyond the endpoint (see entrypoints/background/policy.ts);
+ * absent fields are the person's to choose.
+ */
+export interface OrganisationPolicy {
+  authMode?: AuthMode;
+  allowAnonymous?: boolean;
+  categories?: readonly Category[];
+  allowScreenshot?: boolean;
+}
+
 export interface Props {
   initial: SettingsView;
+  /** Shown locked: read-only, "Set by your organisation". */
+  policy?: OrganisationPolicy;
   /** Resolves with the saved endpoint URL; rejects with words for the person. */
   onSave: (values: OptionsValues) => Promise<string>;
   onTest: (values: OptionsValues) => Promise<ConnectionReport>;
@@ -25,9 +39,11 @@ export function describeConnection(report: ConnectionReport): string {
   return t(report.result as MessageKey, report.detail);
 }
 
-export function OptionsForm({ initial, onSave, onTest }: Props) {
+export function OptionsForm({ initial, policy = {}, onSave, onTest }: Props) {
   const [endpointUrl, setEndpointUrl] = useState(initial.endpointUrl);
-  const [authMode, setAuthMode] = useState<AuthMode>(initial.authMode);
+  const [chosenAuthMode, setAuthMode] = useState<AuthMode>(initial.authMode);
+  // The policy's way of signing in wins; the person's choice is kept for when it goes.
+  const authMode = policy.authMode ?? chosenAuthMode;
   const [displayName, setDisplayName] = useState(initial.displayName);
   const [token, setToken] = useState('');
   const [urlError, setUrlError] = useState<string | null>(null);
@@ -93,7 +109,7 @@ export function OptionsForm({ initial, onSave, onTest }: Props) {
           type="url"
           value={endpointUrl}
           disabled={initial.endpointFromPolicy}
-          placeholder="https://feedback.intranet.example/annotations/"
+          placeholder={t('endpointUrlExample')}
           aria-invalid={urlError !== null}
           aria-describedby="endpoint-hint endpoint-error"
           onInput={(event) => {
@@ -109,7 +125,11 @@ export function OptionsForm({ initial, onSave, onTest }: Props) {
           {urlError ?? ''}
         </p>
       </div>
-      <fieldset class="field">
+      <fieldset
+        class="field"
+        disabled={policy.authMode !== undefined}
+        aria-describedby={policy.authMode ? 'auth-policy' : undefined}
+      >
         <legend>{t('authModeLabel')}</legend>
         {(['token', 'session'] as const).map((mode) => (
           <div class="check" key={mode}>
@@ -125,6 +145,11 @@ export function OptionsForm({ initial, onSave, onTest }: Props) {
             </label>
           </div>
         ))}
+        {policy.authMode ? (
+          <p id="auth-policy" class="muted">
+            {t('endpointFromPolicy')}
+          </p>
+        ) : null}
       </fieldset>
       {authMode === 'token' ? (
         <div class="field">

@@ -81,7 +81,7 @@ export function SitesSection(props: Props) {
             id="site"
             type="text"
             value={input}
-            placeholder="https://intranet.example/"
+            placeholder={t('siteExample')}
             aria-describedby="site-error"
             onInput={(event) => {
               setInput(event.currentTarget.value);

@@ -18,6 +18,8 @@ export function describeReason(reason: string): string {
 }
 
 export function SuggestionItem({ suggestion, relativeTime, onOpen, onRetry }: Props) {
+  const site = siteOf(suggestion.pageUrl);
+  const pageLabel = suggestion.pageTitle ? `${suggestion.pageTitle} · ${site}` : site;
   return (
     <li class="suggestion">
       <a
@@ -29,6 +31,10 @@ export function SuggestionItem({ suggestion, relativeTime, onOpen, onRetry }: Pr
       >
         <span class="text">{suggestion.text || '…'}</span>
         {suggestion.quote ? <span class="quote-line">“{suggestion.quote}”</span> : null}
+        {/* The page's title on lines of its own: in the meta row it was cut to a few letters. */}
+        <span class="page" title={pageLabel}>
+          {pageLabel}
+        </span>
         <span class="meta">
           <span class={`status status-${suggestion.syncState}`}>
             {t(`state_${suggestion.syncState}` as MessageKey)}
@@ -38,9 +44,7 @@ export function SuggestionItem({ suggestion, relativeTime, onOpen, onRetry }: Pr
               {statusWord(suggestion)}
             </span>
           ) : null}
-          <span class="page">
-            {suggestion.pageTitle || siteOf(suggestion.pageUrl)} · {siteOf(suggestion.pageUrl)}
-          </span>
+          {suggestion.anonymous ? <span class="anonymous">{t('popupAnonymous')}</span> : null}
           <time dateTime={new Date(suggestion.updatedAt).toISOString()}>{relativeTime}</time>
         </span>
         {suggestion.lastError && suggestion.syncState !== 'synced' ? (

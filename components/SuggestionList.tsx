@@ -1,3 +1,4 @@
+import { formatNumber, relativeTime } from '@/utils/shared/format';
 import { t } from '@/utils/shared/i18n';
 import type { Suggestion } from '@/utils/shared/suggestion';
 import { SuggestionItem } from './SuggestionItem';
@@ -6,31 +7,11 @@ export interface Props {
   suggestions: Suggestion[];
   total: number;
   now: number;
+  /** The UI's language, for times and numbers. */
   locale: string;
   onOpen: (suggestion: Suggestion) => void;
   onRetry?: (suggestion: Suggestion) => void;
   onShowMore: () => void;
-}
-
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
-  ['second', 1],
-];
-
-export function relativeTime(then: number, now: number, locale: string): string {
-  const seconds = Math.round((then - now) / 1000);
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size || unit === 'second') {
-      return format.format(Math.round(seconds / size), unit);
-    }
-  }
-  return format.format(0, 'second');
 }
 
 export function SuggestionList({
@@ -58,7 +39,12 @@ export function SuggestionList({
       </ul>
       {suggestions.length < total ? (
         <div class="more">
-          <span class="muted">{t('popupCount', [String(suggestions.length), String(total)])}</span>
+          <span class="muted">
+            {t('popupCount', [
+              formatNumber(suggestions.length, locale),
+              formatNumber(total, locale),
+            ])}
+          </span>
           <button type="button" onClick={onShowMore}>
             {t('popupShowMore')}
           </button>

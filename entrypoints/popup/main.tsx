@@ -3,14 +3,17 @@ import './style.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { type ExportFormat, ExportSection } from '@/components/ExportSection';
 import { PageOrphans } from '@/components/PageOrphans';
-import { relativeTime, SuggestionList } from '@/components/SuggestionList';
+import { SuggestionList } from '@/components/SuggestionList';
 import { SyncStatusBar } from '@/components/SyncStatusBar';
-import { describeError, t } from '@/utils/shared/i18n';
+import { relativeTime } from '@/utils/shared/format';
+import { describeError, t, uiLocale } from '@/utils/shared/i18n';
 import { onEvents, type SyncOverview, sendMessage } from '@/utils/shared/messaging';
 import { openEditorOnTab } from '@/utils/shared/open-editor';
 import { normalizePageUrl } from '@/utils/shared/pages';
 import type { Suggestion } from '@/utils/shared/suggestion';
+import { EXPORT_MEDIA_TYPES, exportCsv, exportFileName, exportJson } from '@/utils/ui/export';
 import { type ActivePage, usePageOrphans } from './use-page-orphans';
 
 const PAGE_SIZE = 50;
@@ -31,6 +34,24 @@ async function newestSuggestions(count: number) {
     if (page.items.length === 0) break;
   } while (items.length < Math.min(count, total));
   return { items, total };
+}
+
+/** Every suggestion into a file the browser downloads; resolves with how many. */
+async function downloadExport(format: ExportFormat): Promise<number> {
+  const { items: pages } = await newestSuggestions(Number.MAX_SAFE_INTEGER);
+  // One added while the pages are read shifts them by one: never export one twice.
+  const items = [...new Map(pages.map((s) => [s.id, s])).values()];
+  const text = format === 'json' ? exportJson(items) : exportCsv(items);
+  const url = URL.createObjectURL(new Blob([text], { type: EXPORT_MEDIA_TYPES[format] }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = exportFileName(format, Date.now());
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has its own copy once it starts; a minute covers a slow save dialog.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return items.length;
 }
 
 // Asked before anything renders: the list is what the person opened the popup for.
@@ -54,7 +75,7 @@ function Popup() {
   const orphans = usePageOrphans(activePage);
   const [overview, setOverview] = useState<SyncOverview | null>(null);
   const [syncing, setSyncing] = useState(false);
-  const locale = browser.i18n.getUILanguage();
+  const locale = uiLocale();
 
   const show = useCallback(async (pending: ReturnType<typeof newestSuggestions>) => {
     try {
@@ -129,8 +150,9 @@ function Popup() {
   };
 
   return (
-    <div class="popup">
+    <main class="popup">
       <header>
+        <h1>{t('extName')}</h1>
         <button type="button" class="primary" disabled={tabId === null} onClick={suggestHere}>
           {t('popupSuggestHere')}
         </button>
@@ -150,6 +172,7 @@ function Popup() {
               : null
           }
           syncing={syncing}
+          locale={locale}
           onSyncNow={() => void syncNow()}
           onOpenOptions={() => void browser.runtime.openOptionsPage()}
         />
@@ -173,9 +196,22 @@ function Popup() {
           />
         ) : null}
       </section>
-    </div>
+      <ExportSection
+        disabled={!loaded || total === 0}
+        locale={locale}
+        onExport={async (format) => {
+          try {
+            return await downloadExport(format);
+          } catch (e) {
+            throw new Error(describeError(e));
+          }
+        }}
+      />
+    </main>
   );
 }
 
+document.documentElement.lang = uiLocale();
+document.title = t('extName');
 const root = document.getElementById('app');
 if (root) render(<Popup />, root);

@@ -177,11 +177,14 @@ async function loadOnce(
     await page.goto(variant.url, { waitUntil: 'load' });
     let launcher = false;
     if (variant.expectLauncher) {
-      await page.locator('[data-flywheel-ui="launcher"]').waitFor({ state: 'attached', timeout: 10_000 });
+      await page
+        .locator('[data-flywheel-ui="launcher"]')
+        .waitFor({ state: 'attached', timeout: 10_000 });
       launcher = true;
     }
     await sleep(settleMs);
-    if (!variant.expectLauncher) launcher = (await page.locator('[data-flywheel-ui="launcher"]').count()) > 0;
+    if (!variant.expectLauncher)
+      launcher = (await page.locator('[data-flywheel-ui="launcher"]').count()) > 0;
     const events = await readTrace(cdp);
     await cdp.send('HeapProfiler.collectGarbage');
     const after = metricsOf(await cdp.send('Performance.getMetrics'));

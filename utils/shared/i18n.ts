@@ -33,3 +33,13 @@ export async function inWords<T>(request: () => Promise<T>): Promise<T> {
     throw new Error(describeError(error));
   }
 }
+
+/**
+ * The language the UI speaks: the locale file the browser picked for Flywheel, which is not
+ * always the browser's own (`i18n.getUILanguage()` says English in a Chromium started with
+ * `--lang=nl` that shows Flywheel in Dutch). Dates, times and numbers follow it.
+ */
+export function uiLocale(): string {
+  const locale = t('uiLocale');
+  return locale === 'uiLocale' ? 'en' : locale;
+}
