@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type MessageKey, t } from '@/utils/shared/i18n';
-import { CATEGORIES, type Category, MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion';
+import { formatNumber } from '@/utils/shared/format';
+import { type MessageKey, t, uiLocale } from '@/utils/shared/i18n';
+import { type Category, MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion';
 
 export interface EditorValues {
   text: string;
@@ -23,6 +24,10 @@ export interface Props {
    * choices that matter most, submitting and anonymity, wait until it is really in view.
    */
   visible: boolean;
+  /** The categories the organisation offers, in its order. */
+  categories: readonly Category[];
+  /** The organisation allows anonymous suggestions. */
+  allowAnonymous: boolean;
 }
 
 export function categoryKey(category: Category): MessageKey {
@@ -116,7 +121,10 @@ export function SuggestionEditor(props: Props) {
       />
       <div class="row">
         <span id="suggestion-count" class={tooLong ? 'error muted' : 'muted'}>
-          {t('characterCount', [length.toLocaleString(), MAX_SUGGESTION_LENGTH.toLocaleString()])}
+          {t('characterCount', [
+            formatNumber(length, uiLocale()),
+            formatNumber(MAX_SUGGESTION_LENGTH, uiLocale()),
+          ])}
         </span>
         <span class="muted" aria-live="polite">
           {props.saveStatus === 'saved'
@@ -135,23 +143,25 @@ export function SuggestionEditor(props: Props) {
         value={values.category}
         onChange={(event) => update({ category: event.currentTarget.value as Category })}
       >
-        {CATEGORIES.map((category) => (
+        {props.categories.map((category) => (
           <option key={category} value={category}>
             {t(categoryKey(category))}
           </option>
         ))}
       </select>
-      <div class="check">
-        <input
-          id="anonymous"
-          type="checkbox"
-          checked={values.anonymous}
-          disabled={!props.visible}
-          aria-describedby="anonymous-hint"
-          onChange={(event) => update({ anonymous: event.currentTarget.checked })}
-        />
-        <label for="anonymous">{t('anonymousLabel')}</label>
-      </div>
+      {props.allowAnonymous ? (
+        <div class="check">
+          <input
+            id="anonymous"
+            type="checkbox"
+            checked={values.anonymous}
+            disabled={!props.visible}
+            aria-describedby="anonymous-hint"
+            onChange={(event) => update({ anonymous: event.currentTarget.checked })}
+          />
+          <label for="anonymous">{t('anonymousLabel')}</label>
+        </div>
+      ) : null}
       <p id="anonymous-hint" class="muted">
         {values.anonymous ? t('anonymousHint') : t('namedHint')} {t('privacyHint')}
       </p>

@@ -6,6 +6,7 @@ import { LIMITS } from '@/utils/protocol/vocabulary';
 import type { EditorState } from '@/utils/shared/messaging';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/shared/suggestion';
 import { storableSelector, storableText } from '@/utils/shared/text';
+import { anonymityAllowed, offeredCategories, type Policy, readPolicy } from './policy';
 import {
   defineHandlers,
   type RequestContext,
@@ -29,6 +30,8 @@ export interface CaptureDeps {
   closeEditorInTab: (tabId: number) => Promise<void>;
   now?: () => number;
   newId?: () => string;
+  /** The organisation's policy (tests hand in their own). */
+  policy?: () => Promise<Policy>;
 }
 
 /** 128 random bits, URL-safe. */
@@ -50,6 +53,7 @@ export function createCapture(deps: CaptureDeps) {
   const { db, sessions } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => crypto.randomUUID());
+  const policy = deps.policy ?? readPolicy;
 
   /** Drafts open in another tab's editor are left to it: two editors never share one draft. */
   async function draftsOpenElsewhere(tabId: number): Promise<Set<string>> {
@@ -150,6 +154,8 @@ export function createCapture(deps: CaptureDeps) {
           anonymous: colleague.authorName === undefined,
           syncState: 'synced',
           remoteStatus: colleague.status,
+          categories: [],
+          allowAnonymous: false,
           colleague: {
             authorName: colleague.authorName,
             category: colleague.category,
@@ -159,7 +165,8 @@ export function createCapture(deps: CaptureDeps) {
         };
         return card;
       }
-      const draft = await db.suggestions.get(session.draftId);
+      const [draft, rules] = await Promise.all([db.suggestions.get(session.draftId), policy()]);
+      const allowAnonymous = anonymityAllowed(rules);
       const state: EditorState = {
         draftId: session.draftId,
         pageUrl: session.pageUrl,
@@ -167,9 +174,11 @@ export function createCapture(deps: CaptureDeps) {
         quote: session.quote,
         text: draft?.text ?? '',
         category: draft?.category ?? 'unclear',
-        anonymous: draft?.anonymous ?? false,
+        anonymous: allowAnonymous && (draft?.anonymous ?? false),
         syncState: draft?.syncState ?? 'draft',
         remoteStatus: draft?.remoteStatus,
+        categories: offeredCategories(rules),
+        allowAnonymous,
         own: draft !== undefined && draft.syncState !== 'draft',
         withdrawn: draft?.withdrawn,
       };
@@ -214,6 +223,13 @@ export function createCapture(deps: CaptureDeps) {
       const text = storableText(data.text).trim();
       if (text === '') throw new RequestError('errorEmpty');
       if (text.length > MAX_SUGGESTION_LENGTH) throw new RequestError('errorTooLong');
+      const rules = await policy();
+      if (data.anonymous && !anonymityAllowed(rules)) {
+        throw new RequestError('errorAnonymousNotAllowed');
+      }
+      if (!offeredCategories(rules).includes(data.category)) {
+        throw new RequestError('errorInvalidRequest');
+      }
       const submittedAt = now();
       await db.transaction('rw', db.suggestions, db.outbox, async () => {
         const existing = await db.suggestions.get(data.draftId);

@@ -14,7 +14,7 @@ import { exchange } from '@/utils/background/sync/http';
 import { AnnotationCollectionSchema } from '@/utils/protocol/annotation';
 import { checkEndpointUrl } from '@/utils/shared/endpoint-url';
 import type { ConnectionReport } from '@/utils/shared/messaging';
-import { type Policy, readPolicy } from './policy';
+import { authModeInForce, lockedSettings, type Policy, readPolicy } from './policy';
 import { defineHandlers, RequestError } from './router';
 
 /** The endpoint in force: the policy's, else the person's, else the one built in. */
@@ -32,7 +32,7 @@ export async function loadSyncConfig(db: FlywheelDatabase): Promise<SyncConfig |
   if (!check.ok) return null;
   return {
     endpointUrl: check.url,
-    authMode: settings.authMode,
+    authMode: authModeInForce(policy, settings.authMode),
     token,
     displayName: settings.displayName,
   };
@@ -86,10 +86,11 @@ export function createSettings({ db, onSettingsChanged }: SettingsDeps) {
       ]);
       return {
         endpointUrl: endpointInForce(policy, settings),
-        authMode: settings.authMode,
+        authMode: authModeInForce(policy, settings.authMode),
         displayName: settings.displayName,
         hasToken: token !== '',
         endpointFromPolicy: Boolean(policy.endpointUrl),
+        policy: lockedSettings(policy),
       };
     },
     async saveSettings(data) {

@@ -31,7 +31,8 @@ export function createCapture(page: PageContext, overlay: Overlay, editor: Edito
   let reopenedAt: number[] = [];
 
   async function failed(where: string, error: unknown) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = message === 'errorFrameReplaced' ? label('errorFrameReplaced') : message;
     // Error keys come back as words from the background's locale: see the launcher's labels.
     overlay.showTip(
       new DOMRect(innerWidth - 336, innerHeight - 120, 320, 0),
@@ -40,7 +41,7 @@ export function createCapture(page: PageContext, overlay: Overlay, editor: Edito
     );
     page.setTimeout(() => overlay.hideTip(), FAILURE_SHOWN_MS);
     // The person has been told already; a log that cannot be written changes nothing for them.
-    await sendMessage('reportError', { where, message: reason }).catch(() => undefined);
+    await sendMessage('reportError', { where, message }).catch(() => undefined);
   }
 
   async function suggest(target: CapturedTarget = captureSelection(document)) {

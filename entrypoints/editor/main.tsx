@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { FatalError } from '@/components/FatalError';
 import { categoryKey, type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { SuggestionView } from '@/components/SuggestionView';
-import { describeError, inWords, t } from '@/utils/shared/i18n';
+import { describeError, inWords, t, uiLocale } from '@/utils/shared/i18n';
 import { type EditorState, sendMessage } from '@/utils/shared/messaging';
 import { statusWord } from '@/utils/shared/status-word';
 import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
@@ -70,6 +70,8 @@ function EditorApp({ state }: { state: EditorState }) {
       initial={{ text: state.text, category: state.category, anonymous: state.anonymous }}
       saveStatus={saveStatus}
       visible={visible}
+      categories={state.categories}
+      allowAnonymous={state.allowAnonymous}
       onChange={(values) => saver.schedule(values)}
       onSubmit={async (values) => {
         await saver.flush();
@@ -85,7 +87,7 @@ function EditorApp({ state }: { state: EditorState }) {
   );
 }
 
-const number = new Intl.NumberFormat(navigator.language);
+const number = new Intl.NumberFormat(uiLocale());
 
 /** "3 days ago", in the largest unit that fits. */
 function relativeAge(format: Intl.RelativeTimeFormat, time: number): string {
@@ -119,7 +121,7 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
   const [replies, setReplies] = useState<{ text: string; author: string; age: string }[]>();
   const [repliesError, setRepliesError] = useState<string>();
   useEffect(() => {
-    const ages = new Intl.RelativeTimeFormat(navigator.language, { numeric: 'auto' });
+    const ages = new Intl.RelativeTimeFormat(uiLocale(), { numeric: 'auto' });
     sendMessage('loadReplies', { capability }).then(
       ({ replies: loaded }) =>
         setReplies(
@@ -174,7 +176,7 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
 async function start() {
   const root = document.getElementById('app');
   if (!root) return;
-  document.documentElement.lang = navigator.language;
+  document.documentElement.lang = uiLocale();
   try {
     const state = await sendMessage('loadEditor', { capability });
     render(

@@ -4,12 +4,12 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { DiagnosticsSection } from '@/components/DiagnosticsSection';
 import { FatalError } from '@/components/FatalError';
-import { OptionsForm, type OptionsValues, type OrganisationPolicy } from '@/components/OptionsForm';
+import { OptionsForm, type OptionsValues } from '@/components/OptionsForm';
 import { PolicySection } from '@/components/PolicySection';
 import { SitesSection } from '@/components/SitesSection';
 import { checkEndpointUrl, originPattern } from '@/utils/shared/endpoint-url';
 import { inWords, t, uiLocale } from '@/utils/shared/i18n';
-import { type SettingsView, sendMessage } from '@/utils/shared/messaging';
+import { sendMessage } from '@/utils/shared/messaging';
 
 async function save(values: OptionsValues, fromPolicy: boolean): Promise<string> {
   const check = values.endpointUrl.trim() === '' ? null : checkEndpointUrl(values.endpointUrl);
@@ -28,15 +28,6 @@ async function allowSite(pattern: string) {
   if (!granted) throw new Error(t('errorPermissionDenied'));
 }
 
-/**
- * The policy's settings beyond the endpoint, when the background sends them along with the
- * settings (`policy` in getSettings' answer); none when it does not.
- */
-function organisationPolicy(settings: SettingsView): OrganisationPolicy {
-  const { policy } = settings as SettingsView & { policy?: OrganisationPolicy };
-  return typeof policy === 'object' && policy !== null ? policy : {};
-}
-
 async function start() {
   const root = document.getElementById('app');
   if (!root) return;
@@ -53,11 +44,11 @@ async function start() {
       <>
         <OptionsForm
           initial={initial}
-          policy={organisationPolicy(initial)}
+          policy={initial.policy}
           onSave={(values) => save(values, initial.endpointFromPolicy)}
           onTest={(values) => inWords(() => sendMessage('testConnection', values))}
         />
-        <PolicySection policy={organisationPolicy(initial)} locale={locale} />
+        <PolicySection policy={initial.policy} locale={locale} />
         <SitesSection
           sites={sites}
           onAdd={async (pattern) => {

@@ -415,3 +415,43 @@ describe("the author's own submitted suggestion", () => {
     ).rejects.toThrow('errorNoSuchSuggestion');
   });
 });
+
+describe("the organisation's policy in the editor", () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('offers only its categories, and refuses anonymity where it is not allowed', async () => {
+    await fakeBrowser.storage.managed.set({ allowAnonymous: false, categories: ['simplify'] });
+    const { db, send, open, load } = setup();
+    const capability = await open();
+    const state = (await send('loadEditor', { capability }, editorSender())) as {
+      categories: string[];
+      allowAnonymous: boolean;
+      anonymous: boolean;
+    };
+    expect(state).toMatchObject({
+      categories: ['simplify'],
+      allowAnonymous: false,
+      anonymous: false,
+    });
+    const { draftId } = await load(capability);
+    await expect(
+      send('submitSuggestion', { ...draft(draftId, capability), anonymous: true }, editorSender()),
+    ).rejects.toThrow('errorAnonymousNotAllowed');
+    await expect(
+      send(
+        'submitSuggestion',
+        { ...draft(draftId, capability), anonymous: false, category: 'other' },
+        editorSender(),
+      ),
+    ).rejects.toThrow('errorInvalidRequest');
+    await send(
+      'submitSuggestion',
+      { ...draft(draftId, capability), anonymous: false },
+      editorSender(),
+    );
+    expect(await db.suggestions.get(draftId)).toMatchObject({
+      syncState: 'queued',
+      anonymous: false,
+    });
+  });
+});

@@ -13,6 +13,7 @@ const settings: SettingsView = {
   displayName: 'Sam',
   hasToken: false,
   endpointFromPolicy: true,
+  policy: {},
 };
 const noop = () => Promise.reject(new Error('not in this test'));
 

@@ -182,6 +182,10 @@ export interface EditorState {
   /** A suggestion opened from its highlight may be submitted already: shown, not edited. */
   syncState: Suggestion['syncState'];
   remoteStatus?: Suggestion['remoteStatus'];
+  /** The categories the organisation offers, in its order. */
+  categories: readonly Suggestion['category'][];
+  /** The organisation allows anonymous suggestions. */
+  allowAnonymous: boolean;
   /** The person's own submitted suggestion: they may edit or withdraw it. */
   own?: boolean;
   withdrawn?: boolean;
@@ -219,6 +223,13 @@ export interface SettingsView {
   hasToken: boolean;
   /** The endpoint is set by the organisation's policy and cannot be changed here. */
   endpointFromPolicy: boolean;
+  /** What else the organisation's policy decides (only what it sets). */
+  policy: {
+    authMode?: AuthMode;
+    allowAnonymous?: boolean;
+    categories?: Suggestion['category'][];
+    allowScreenshot?: boolean;
+  };
 }
 
 export interface ConnectionReport {

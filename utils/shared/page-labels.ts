@@ -17,6 +17,7 @@ export const PAGE_LABEL_KEYS = [
   'previousSuggestionLabel',
   'nextSuggestionLabel',
   'errorOpenFailed',
+  'errorFrameReplaced',
 ] as const satisfies readonly MessageKey[];
 
 export type PageLabelKey = (typeof PAGE_LABEL_KEYS)[number];
