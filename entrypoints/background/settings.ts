@@ -54,6 +54,7 @@ async function testConnection(config: SyncConfig): Promise<ConnectionReport> {
         : { ok: false, result: 'connectionNotAnEndpoint', detail: '' };
     }
     case 'unauthorized':
+    case 'forbidden':
       return { ok: false, result: 'connectionUnauthorized', detail: outcome.reason };
     case 'retry':
       if (outcome.reason === 'errorEndpointTimeout') {

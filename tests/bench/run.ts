@@ -49,6 +49,17 @@ async function buildControlExtension(): Promise<string> {
   );
   return dir;
 }
+/**
+ * Sections that other benchmarks write (the endpoint's `npm run bench:server`, numbered 7 and
+ * up) are kept as they are when this run rewrites the file.
+ */
+async function keepOwnSections(markdown: string): Promise<string> {
+  const previous = await readFile(join(REPO_ROOT, 'BENCHMARKS.md'), 'utf8').catch(() => '');
+  const kept = [...previous.matchAll(/^## (?:[7-9]|\d\d)\. [\s\S]*?(?=^## )/gm)].map((m) => m[0]);
+  if (kept.length === 0) return markdown;
+  return markdown.replace(/^## Not measured here/m, `${kept.join('')}## Not measured here`);
+}
+
 const RUNS = quick
   ? { pageLoad: 3, opens: 3, keystrokes: 6, popupOpens: 3, scrollPages: 3, moduleSeconds: 90 }
   : {
@@ -683,7 +694,7 @@ async function main() {
     '- Firefox is not measured (Playwright cannot drive the Debian Firefox).',
     '',
   ].join('\n');
-  await writeFile(join(REPO_ROOT, 'BENCHMARKS.md'), markdown);
+  await writeFile(join(REPO_ROOT, 'BENCHMARKS.md'), await keepOwnSections(markdown));
 
   console.log(`\n${table(['budget', 'measured', 'verdict'], summary)}\n`);
   log(`Wrote BENCHMARKS.md in ${minutes.toFixed(1)} minutes.`);
