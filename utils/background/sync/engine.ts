@@ -485,10 +485,16 @@ export function createSyncEngine(deps: SyncDeps) {
         return false;
       }
       await db.outbox.where('suggestionId').equals(suggestionId).delete();
+      if (suggestion.withdrawn && !suggestion.remoteId) {
+        // Withdrawn before it ever reached the endpoint: there is nothing left to send.
+        await db.suggestions.update(suggestionId, { syncState: 'synced', lastError: undefined });
+        return false;
+      }
       await db.outbox.add({
         id: crypto.randomUUID(),
         suggestionId,
-        kind: suggestion.remoteId ? 'update' : 'create',
+        // A withdrawn suggestion is retried as what it was: a delete.
+        kind: suggestion.withdrawn ? 'delete' : suggestion.remoteId ? 'update' : 'create',
         queuedAt: now(),
         attempts: 0,
         notBefore: now(),
