@@ -80,7 +80,7 @@ export function createEditorFrame(
     // page that detaches our host makes the frame reload when it is put back. Either way the
     // document in it is no longer the one the capability was issued to: a load we did not
     // start takes the frame down, and a fresh one (with a fresh capability) is asked for.
-    created.addEventListener('load', () => {
+    page.listen(created, 'load', () => {
       if (created !== frame) return;
       if (expectedLoads > 0) {
         expectedLoads--;

@@ -44,7 +44,8 @@ function report(id: string, error: unknown) {
 function afterPageLoad(page: PageContext): Promise<void> {
   if (document.readyState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
-    window.addEventListener('load', () => resolve(), { once: true, signal: page.signal });
+    // Only the browser's own load event counts (a page may dispatch one of its own).
+    page.listen(window, 'load', () => resolve());
     page.setTimeout(resolve, 3_000);
   });
 }

@@ -3,7 +3,6 @@
 // (one look for everyone's), counted by the navigator, and opened in the extension's frame.
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, startStaticServer } from '../../demo/static-server';
 import { openDatabase } from '../../server/database';
@@ -14,6 +13,7 @@ import {
   AUTHOR_SECRET_HEADER,
 } from '../../utils/protocol/annotation';
 import {
+  accessibleTexts,
   clickAccessibleButton,
   type ExtensionBrowser,
   editorFrame,
@@ -77,21 +77,6 @@ async function colleagueReplies(target: string, text: string, name: string) {
     }),
   });
   expect(response.status).toBe(201);
-}
-
-/** The texts of the accessibility tree: what a screen reader reaches, closed shadow roots too. */
-async function accessibleTexts(page: Page): Promise<string[]> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree', {})) as {
-      nodes: { ignored?: boolean; name?: { value?: unknown } }[];
-    };
-    return nodes
-      .filter((node) => !node.ignored && typeof node.name?.value === 'string')
-      .map((node) => String(node.name?.value));
-  } finally {
-    await cdp.detach();
-  }
 }
 
 describe("colleagues' suggestions on the page", () => {

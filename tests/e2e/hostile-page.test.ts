@@ -10,6 +10,7 @@ import {
   type ExtensionBrowser,
   editorFrame,
   launchWithExtension,
+  markCentre,
   waitFor,
 } from './support/browser';
 import { DEMO_SITE_DIR } from './support/paths';
@@ -65,19 +66,6 @@ async function whatThePageCanRead(page: Page, words: string[]) {
     }
     return found;
   }, words);
-}
-
-/** Where the page's one marked range is drawn, as the page reads it from the registry. */
-async function markCentre(page: Page): Promise<{ x: number; y: number; count: number }> {
-  await waitFor(
-    () => page.evaluate(() => (CSS.highlights.get('flywheel')?.size ?? 0) > 0),
-    'a mark on the page',
-  );
-  return page.evaluate(() => {
-    const marks = [...(CSS.highlights.get('flywheel') as unknown as Set<Range>)];
-    const box = (marks[0] as Range).getBoundingClientRect();
-    return { x: box.left + box.width / 2, y: box.top + box.height / 2, count: marks.length };
-  });
 }
 
 async function typeDraft(page: Page, text: string): Promise<Frame> {
@@ -214,7 +202,8 @@ describe('a page cannot make Flywheel act', () => {
       if (frame === page.mainFrame()) continue;
       const text = await frame
         .locator('body')
-        .innerText()
+        .textContent()
+        .then((body) => body ?? '')
         .catch(() => '');
       expect(text).not.toContain('Quokka');
       expect(

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, startStaticServer } from '../../demo/static-server';
 import {
   accessibleButtons,
+  accessibleTexts,
   clickAccessibleButton,
   clickLauncher,
   type ExtensionBrowser,
@@ -79,21 +80,6 @@ async function selectWords(page: Page, words: string): Promise<void> {
   await page.mouse.move(box.right - 1, y, { steps: 8 });
   await page.mouse.up();
   expect(await page.evaluate(() => document.getSelection()?.toString())).toBe(words);
-}
-
-/** The texts of the accessibility tree: what a screen reader can reach, shadow roots too. */
-async function accessibleTexts(page: Page): Promise<string[]> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree', {})) as {
-      nodes: { ignored?: boolean; name?: { value?: unknown } }[];
-    };
-    return nodes
-      .filter((node) => !node.ignored && typeof node.name?.value === 'string')
-      .map((node) => String(node.name?.value));
-  } finally {
-    await cdp.detach();
-  }
 }
 
 /**

@@ -1,6 +1,5 @@
 /// <reference types="chrome" />
 // The author's own suggestion, opened from its mark: edited and withdrawn at the real endpoint.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, startStaticServer } from '../../demo/static-server';
 import { openDatabase } from '../../server/database';
@@ -10,7 +9,7 @@ import {
   type ExtensionBrowser,
   editorFrame,
   launchWithExtension,
-  waitFor,
+  markCentre,
 } from './support/browser';
 import { DEMO_SITE_DIR } from './support/paths';
 
@@ -35,18 +34,6 @@ async function storedTexts(): Promise<string[]> {
     `SELECT document->'body'->0->>'value' AS text FROM annotations WHERE deleted_at IS NULL`,
   );
   return rows.map((row) => row.text);
-}
-
-async function markCentre(page: Page) {
-  await waitFor(
-    () => page.evaluate(() => (CSS.highlights.get('flywheel')?.size ?? 0) > 0),
-    'the mark',
-  );
-  return page.evaluate(() => {
-    const [range] = [...(CSS.highlights.get('flywheel') as unknown as Set<Range>)];
-    const box = (range as Range).getBoundingClientRect();
-    return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
-  });
 }
 
 describe('the author’s own suggestion', () => {

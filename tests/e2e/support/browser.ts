@@ -174,3 +174,34 @@ export async function accessibleButtons(page: Page, name: string): Promise<numbe
     await cdp.detach();
   }
 }
+
+/** The texts of the accessibility tree: what a screen reader reaches, closed shadow roots too. */
+export async function accessibleTexts(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree', {})) as {
+      nodes: { ignored?: boolean; name?: { value?: unknown } }[];
+    };
+    return nodes
+      .filter((node) => !node.ignored && typeof node.name?.value === 'string')
+      .map((node) => String(node.name?.value));
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * Where the page's first mark is drawn, and how many there are, read as the page itself can
+ * read them: from the CSS highlight registry (where the marks are, never what they say).
+ */
+export async function markCentre(page: Page): Promise<{ x: number; y: number; count: number }> {
+  await waitFor(
+    () => page.evaluate(() => (CSS.highlights.get('flywheel')?.size ?? 0) > 0),
+    'a mark on the page',
+  );
+  return page.evaluate(() => {
+    const marks = [...(CSS.highlights.get('flywheel') as unknown as Set<Range>)];
+    const box = (marks[0] as Range).getBoundingClientRect();
+    return { x: box.left + box.width / 2, y: box.top + box.height / 2, count: marks.length };
+  });
+}
