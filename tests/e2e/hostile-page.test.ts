@@ -161,6 +161,29 @@ describe('a page cannot make Flywheel act', () => {
     await page.close();
   });
 
+  it('cannot pre-empt the launcher by defining its element names first', async () => {
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      // A page that claims every name a Flywheel host could use, and takes their shadow roots.
+      for (const name of ['flywheel-launcher', 'flywheel-editor', 'flywheel-overlay']) {
+        customElements.define(
+          name,
+          class extends HTMLElement {
+            constructor() {
+              super();
+              this.attachShadow({ mode: 'open' });
+            }
+          },
+        );
+      }
+    });
+    await page.goto(site.url('/expense-claim.html'));
+    await clickLauncher(page);
+    const editor = await editorFrame(page);
+    expect(await editor.getByRole('textbox', { name: 'Suggestion' }).count()).toBe(1);
+    await page.close();
+  });
+
   it('hears nothing of the extension from its start-up, so cannot learn its id', async () => {
     const page = await browser.context.newPage();
     await page.addInitScript(() => {
