@@ -44,7 +44,7 @@ export function newCapability(): string {
 }
 
 /** The editor document a request came from: Chromium names documents; Firefox has frame ids. */
-function documentOf(context: RequestContext): string {
+export function documentOf(context: RequestContext): string {
   const { documentId, frameId } = context.sender as { documentId?: string; frameId?: number };
   return documentId ?? `frame:${frameId ?? -1}`;
 }

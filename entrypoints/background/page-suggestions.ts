@@ -4,7 +4,7 @@ import type { ColleagueSuggestion, FlywheelDatabase } from '@/utils/background/d
 import type { PageMark, ReplyEntry } from '@/utils/shared/messaging';
 import { normalizePageUrl } from '@/utils/shared/pages';
 import { MAX_PAGE_SUGGESTIONS, type Suggestion } from '@/utils/shared/suggestion';
-import { newCapability } from './capture';
+import { documentOf, newCapability } from './capture';
 import { defineHandlers, RequestError, requireTab, senderPage } from './router';
 import type { AnchoringReports, EditorSessions } from './tab-store';
 
@@ -104,7 +104,13 @@ export function createPageSuggestions(deps: PageSuggestionDeps) {
     async loadReplies(data, context) {
       const tabId = requireTab(context);
       const session = await sessions.get(tabId);
-      if (!session || session.capability !== data.capability || session.endedAt !== undefined) {
+      // Only the frame that holds the capability, while it is open.
+      if (
+        !session ||
+        session.capability !== data.capability ||
+        session.holder !== documentOf(context) ||
+        session.endedAt !== undefined
+      ) {
         throw new RequestError('errorNoEditorSession');
       }
       const iri =

@@ -455,3 +455,23 @@ describe("the organisation's policy in the editor", () => {
     });
   });
 });
+
+describe('replies for a card', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('are asked only by the frame that holds the capability', async () => {
+    const { send, open, load } = setup();
+    const capability = await open();
+    await load(capability, editorSender(7, 'doc-1'));
+    // Not at the endpoint yet: no one can have replied.
+    expect(await send('loadReplies', { capability }, editorSender(7, 'doc-1'))).toEqual({
+      replies: [],
+    });
+    await expect(send('loadReplies', { capability }, editorSender(7, 'doc-evil'))).rejects.toThrow(
+      'errorNoEditorSession',
+    );
+    await expect(
+      send('loadReplies', { capability: 'B'.repeat(22) }, editorSender(7, 'doc-1')),
+    ).rejects.toThrow('errorNoEditorSession');
+  });
+});
