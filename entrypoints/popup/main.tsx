@@ -13,7 +13,6 @@ import { onEvents, type SyncOverview, sendMessage } from '@/utils/shared/messagi
 import { openEditorOnTab } from '@/utils/shared/open-editor';
 import { normalizePageUrl } from '@/utils/shared/pages';
 import type { Suggestion } from '@/utils/shared/suggestion';
-import { EXPORT_MEDIA_TYPES, exportCsv, exportFileName, exportJson } from '@/utils/ui/export';
 import { type ActivePage, usePageOrphans } from './use-page-orphans';
 
 const PAGE_SIZE = 50;
@@ -38,7 +37,9 @@ async function newestSuggestions(count: number) {
 
 /** Every suggestion into a file the browser downloads; resolves with how many. */
 async function downloadExport(format: ExportFormat): Promise<number> {
-  const { items: pages } = await newestSuggestions(Number.MAX_SAFE_INTEGER);
+  // Loaded when asked for: the popup opens for its list, and export is rare.
+  const [{ EXPORT_MEDIA_TYPES, exportCsv, exportFileName, exportJson }, { items: pages }] =
+    await Promise.all([import('@/utils/ui/export'), newestSuggestions(Number.MAX_SAFE_INTEGER)]);
   // One added while the pages are read shifts them by one: never export one twice.
   const items = [...new Map(pages.map((s) => [s.id, s])).values()];
   const text = format === 'json' ? exportJson(items) : exportCsv(items);
