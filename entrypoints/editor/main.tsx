@@ -17,10 +17,30 @@ import { useReallyVisible } from '@/utils/ui/use-really-visible';
 const capability = location.hash.slice(1);
 history.replaceState(null, '', location.pathname);
 
+const FOCUSABLE =
+  'button:not([disabled]),textarea:not([disabled]),select:not([disabled]),input:not([disabled]),a[href]';
+
+/**
+ * Escape closes the editor wherever focus is in it (the draft is kept), and Tab stays inside
+ * it: past the last control it comes back to the first, as in a dialog.
+ */
 function useEscapeToClose(close: () => void) {
   useEffect(() => {
-    // Escape closes the editor wherever focus is in it; the draft is kept.
-    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && close();
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') return close();
+      if (event.key !== 'Tab') return;
+      const controls = [...document.querySelectorAll<HTMLElement>(FOCUSABLE)];
+      const first = controls[0];
+      const last = controls[controls.length - 1];
+      if (!first || !last) return;
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
   });

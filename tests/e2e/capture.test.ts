@@ -136,6 +136,25 @@ describe('capturing a suggestion on an intranet page', () => {
     await page.close();
   });
 
+  it('keeps Tab inside the open editor, and gives focus back to the page on close', async () => {
+    const page = await openPage(site.url('/purchase-order.html'));
+    await page.getByRole('link', { name: 'Expense claims' }).focus();
+    await clickLauncher(page);
+    const editor = await editorFrame(page);
+    // Round the editor's controls twice, forwards and back: focus never leaves it.
+    for (const key of [...Array(12).fill('Tab'), ...Array(12).fill('Shift+Tab')]) {
+      await page.keyboard.press(key);
+      expect(await editor.evaluate(() => document.hasFocus())).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await waitFor(
+      async () => (await page.locator('[data-flywheel-ui="editor"]').count()) === 0,
+      'the editor to close',
+    );
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Expense claims');
+    await page.close();
+  });
+
   it('refuses empty and over-long suggestions without losing the text', async () => {
     const page = await openPage(site.url('/expense-claim.html'));
     await clickLauncher(page);
