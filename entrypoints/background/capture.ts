@@ -2,10 +2,10 @@
 // opens it for its own tab and page; the editor frame then acts only with the capability it
 // was handed, for that tab and page, until it closes.
 import type { FlywheelDatabase } from '@/utils/background/db';
+import { storableSelector, storableText } from '@/utils/protocol/storable';
 import { LIMITS } from '@/utils/protocol/vocabulary';
-import type { EditorState } from '@/utils/shared/messaging';
+import type { EditorState, ReplyEntry } from '@/utils/shared/messaging';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/shared/suggestion';
-import { storableSelector, storableText } from '@/utils/shared/text';
 import { anonymityAllowed, offeredCategories, type Policy, readPolicy } from './policy';
 import {
   defineHandlers,
@@ -30,6 +30,8 @@ export interface CaptureDeps {
   closeEditorInTab: (tabId: number) => Promise<void>;
   now?: () => number;
   newId?: () => string;
+  /** The replies to one suggestion at the endpoint, by its IRI. */
+  replies?: (suggestionIri: string) => Promise<ReplyEntry[]>;
   /** The organisation's policy (tests hand in their own). */
   policy?: () => Promise<Policy>;
 }
@@ -44,7 +46,7 @@ export function newCapability(): string {
 }
 
 /** The editor document a request came from: Chromium names documents; Firefox has frame ids. */
-export function documentOf(context: RequestContext): string {
+function documentOf(context: RequestContext): string {
   const { documentId, frameId } = context.sender as { documentId?: string; frameId?: number };
   return documentId ?? `frame:${frameId ?? -1}`;
 }
@@ -250,14 +252,7 @@ export function createCapture(deps: CaptureDeps) {
           submittedAt,
         });
         // The outbox row is written with the change, so a crash cannot leave one without the other.
-        await db.outbox.add({
-          id: newId(),
-          suggestionId: data.draftId,
-          kind: 'create',
-          queuedAt: submittedAt,
-          attempts: 0,
-          notBefore: submittedAt,
-        });
+        await db.outbox.add(operation(data.draftId, 'create'));
       });
       // The next time the editor opens on this page, it starts a new suggestion.
       await sessions.update(requireTab(context), (s) => ({ ...s, draftId: newId() }));
@@ -272,6 +267,15 @@ export function createCapture(deps: CaptureDeps) {
       await sessions.update(tabId, (s) => ({ ...s, endedAt: now() }));
       await deps.closeEditorInTab(tabId);
       return { closed: true };
+    },
+
+    async loadReplies(data, context) {
+      const session = await sessionFor(context, data.capability, 'act');
+      const iri =
+        session.colleague?.remoteId ?? (await db.suggestions.get(session.draftId))?.remoteId;
+      // Not at the endpoint yet: no one can have replied.
+      if (!iri || !deps.replies) return { replies: [] };
+      return { replies: await deps.replies(iri) };
     },
 
     async editSuggestion(data, context) {

@@ -38,6 +38,10 @@ export default defineBackground({
       sessions,
       onSuggestionsChanged: suggestionsChanged,
       onQueued: sync.drain,
+      async replies(suggestionIri) {
+        const config = await loadSyncConfig(db);
+        return config ? fetchReplies(suggestionIri, config) : [];
+      },
       async closeEditorInTab(tabId) {
         const command: PageCommand<'closeEditor'> = { command: 'closeEditor', data: {} };
         await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
@@ -64,10 +68,6 @@ export default defineBackground({
         return (await Promise.race([asked, waited])) ?? listing.cached(pageUrl);
       },
       keptColleagues: (pageUrl) => listing.cached(pageUrl),
-      async replies(suggestionIri) {
-        const config = await loadSyncConfig(db);
-        return config ? fetchReplies(suggestionIri, config) : [];
-      },
     });
     const settings = createSettings({
       db,

@@ -1,11 +1,11 @@
 // The page's suggestions, as the content script highlights them: where they are (selectors
 // and ids), never what they say. What it could not find is kept per tab for the popup.
 import type { ColleagueSuggestion, FlywheelDatabase } from '@/utils/background/db';
-import type { PageMark, ReplyEntry } from '@/utils/shared/messaging';
+import type { PageMark } from '@/utils/shared/messaging';
 import { normalizePageUrl } from '@/utils/shared/pages';
 import { MAX_PAGE_SUGGESTIONS, type Suggestion } from '@/utils/shared/suggestion';
-import { documentOf, newCapability } from './capture';
-import { defineHandlers, RequestError, requireTab, senderPage } from './router';
+import { newCapability } from './capture';
+import { defineHandlers, RequestError, senderPage } from './router';
 import type { AnchoringReports, EditorSessions } from './tab-store';
 
 export interface PageSuggestionDeps {
@@ -18,8 +18,6 @@ export interface PageSuggestionDeps {
   colleagues?: (pageUrl: string) => Promise<ColleagueSuggestion[]>;
   /** What is kept of the page's listing, without asking the endpoint. */
   keptColleagues?: (pageUrl: string) => Promise<ColleagueSuggestion[]>;
-  /** The replies to one suggestion at the endpoint, by its IRI. */
-  replies?: (suggestionIri: string) => Promise<ReplyEntry[]>;
 }
 
 /** Declined suggestions are not marked: the owner has answered them. */
@@ -99,25 +97,6 @@ export function createPageSuggestions(deps: PageSuggestionDeps) {
         selectors: suggestion.selectors,
       });
       return { capability };
-    },
-
-    async loadReplies(data, context) {
-      const tabId = requireTab(context);
-      const session = await sessions.get(tabId);
-      // Only the frame that holds the capability, while it is open.
-      if (
-        !session ||
-        session.capability !== data.capability ||
-        session.holder !== documentOf(context) ||
-        session.endedAt !== undefined
-      ) {
-        throw new RequestError('errorNoEditorSession');
-      }
-      const iri =
-        session.colleague?.remoteId ?? (await db.suggestions.get(session.draftId))?.remoteId;
-      // Not at the endpoint yet: no one can have replied.
-      if (!iri || !deps.replies) return { replies: [] };
-      return { replies: await deps.replies(iri) };
     },
 
     async listPageOrphans(data) {

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { FatalError } from '@/components/FatalError';
 import { categoryKey, type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { SuggestionView } from '@/components/SuggestionView';
+import { formatNumber, relativeTime } from '@/utils/shared/format';
 import { describeError, inWords, t, uiLocale } from '@/utils/shared/i18n';
 import { type EditorState, sendMessage } from '@/utils/shared/messaging';
 import { statusWord } from '@/utils/shared/status-word';
@@ -107,24 +108,6 @@ function EditorApp({ state }: { state: EditorState }) {
   );
 }
 
-const number = new Intl.NumberFormat(uiLocale());
-
-/** "3 days ago", in the largest unit that fits. */
-function relativeAge(format: Intl.RelativeTimeFormat, time: number): string {
-  const seconds = Math.round((time - Date.now()) / 1000);
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [
-    ['year', 31_536_000],
-    ['month', 2_592_000],
-    ['day', 86_400],
-    ['hour', 3_600],
-    ['minute', 60],
-  ];
-  for (const [unit, size] of units) {
-    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
-  }
-  return format.format(0, 'minute');
-}
-
 /** The words for a category Flywheel knows; another client's own category as it came. */
 function categoryWord(category: string | undefined): string | undefined {
   if (!category) return undefined;
@@ -141,7 +124,6 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
   const [replies, setReplies] = useState<{ text: string; author: string; age: string }[]>();
   const [repliesError, setRepliesError] = useState<string>();
   useEffect(() => {
-    const ages = new Intl.RelativeTimeFormat(uiLocale(), { numeric: 'auto' });
     sendMessage('loadReplies', { capability }).then(
       ({ replies: loaded }) =>
         setReplies(
@@ -150,7 +132,7 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
             author: reply.fromOwner
               ? t('replyFromOwner', reply.authorName ?? t('cardAnonymous'))
               : (reply.authorName ?? t('cardAnonymous')),
-            age: relativeAge(ages, Date.parse(reply.created)),
+            age: relativeTime(Date.parse(reply.created), Date.now(), uiLocale()),
           })),
         ),
       (error) => setRepliesError(describeError(error)),
@@ -167,8 +149,8 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
         state.colleague && {
           authorName: state.colleague.authorName,
           categoryWord: categoryWord(state.colleague.category),
-          supportCount: number.format(state.colleague.voteCount),
-          replyCount: number.format(state.colleague.replyCount),
+          supportCount: formatNumber(state.colleague.voteCount, uiLocale()),
+          replyCount: formatNumber(state.colleague.replyCount, uiLocale()),
         }
       }
       own={

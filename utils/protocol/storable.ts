@@ -7,12 +7,31 @@ export const MAX_JSON_DEPTH = 16;
 // A UTF-16 surrogate without its partner (a quote cut in the middle of an emoji) is not a
 // character: PostgreSQL refuses it in text and jsonb, as it refuses NUL.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /** Why this text cannot be stored, or undefined when it can. */
 export function unstorableTextReason(text: string): string | undefined {
   if (text.includes('\u0000')) return 'contains a NUL character';
   if (LONE_SURROGATE.test(text)) return 'contains half of a character (a lone UTF-16 surrogate)';
   return undefined;
+}
+
+/**
+ * The text as it can be stored: NUL characters and halves of surrogate pairs dropped (a
+ * selection's 32-character context can cut an emoji in half); everything else kept.
+ */
+export function storableText(text: string): string {
+  return text.replace(LONE_SURROGATES, '').replaceAll('\0', '');
+}
+
+/** The same for every string of a selector. */
+export function storableSelector<T extends object>(selector: T): T {
+  return Object.fromEntries(
+    Object.entries(selector).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? storableText(value) : value,
+    ]),
+  ) as T;
 }
 
 export interface StorableIssue {
