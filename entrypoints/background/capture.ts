@@ -1,10 +1,17 @@
 // Capture: the editor on a page, from opening it to a queued suggestion. The content script
 // opens it for its own tab and page; the editor frame then acts only with the capability it
 // was handed, for that tab and page, until it closes.
-import type { FlywheelDatabase } from '@/utils/background/db';
+import type { ColleagueSuggestion, FlywheelDatabase } from '@/utils/background/db';
+import {
+  createVoice,
+  replyProblem,
+  shownCount,
+  siteColleagues,
+  siteOwn,
+} from '@/utils/background/voice';
 import { storableSelector, storableText } from '@/utils/protocol/storable';
 import { LIMITS } from '@/utils/protocol/vocabulary';
-import type { EditorState, ReplyEntry } from '@/utils/shared/messaging';
+import type { EditorState, ReplyEntry, SimilarEntry } from '@/utils/shared/messaging';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/shared/suggestion';
 import { anonymityAllowed, offeredCategories, type Policy, readPolicy } from './policy';
 import {
@@ -34,7 +41,13 @@ export interface CaptureDeps {
   replies?: (suggestionIri: string) => Promise<ReplyEntry[]>;
   /** The organisation's policy (tests hand in their own). */
   policy?: () => Promise<Policy>;
+  /** The person's display name (the options page), which signs their replies; empty: none. */
+  displayName?: () => Promise<string>;
 }
+
+/** The most suggestions of a site handed to the editor to rank; each text at most this long. */
+const MAX_SIMILAR = 2_000;
+const MAX_SIMILAR_TEXT = 2_000;
 
 /** 128 random bits, URL-safe. */
 export function newCapability(): string {
@@ -56,6 +69,22 @@ export function createCapture(deps: CaptureDeps) {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const policy = deps.policy ?? readPolicy;
+  const voice = createVoice(db, now);
+  const displayName = deps.displayName ?? (async () => '');
+
+  /** The count the page's kept listing has now for a colleague's suggestion. */
+  async function keptCount(pageUrl: string, colleague: ColleagueSuggestion): Promise<number> {
+    const listing = await db.pageListings.get(pageUrl);
+    return (
+      listing?.items.find((item) => item.remoteId === colleague.remoteId)?.voteCount ??
+      colleague.voteCount
+    );
+  }
+
+  async function ownRemoteIds(pageUrl: string): Promise<Set<string>> {
+    const own = await siteOwn(db, pageUrl);
+    return new Set(own.map((s) => s.remoteId).filter((id): id is string => id !== undefined));
+  }
 
   /** Drafts open in another tab's editor are left to it: two editors never share one draft. */
   async function draftsOpenElsewhere(tabId: number): Promise<Set<string>> {
@@ -146,6 +175,10 @@ export function createCapture(deps: CaptureDeps) {
       const session = await sessionFor(context, data.capability, 'act');
       const { colleague } = session;
       if (colleague) {
+        const support = await voice.supportOf(
+          colleague.remoteId,
+          await keptCount(session.pageUrl, colleague),
+        );
         const card: EditorState = {
           draftId: session.draftId,
           pageUrl: session.pageUrl,
@@ -161,9 +194,11 @@ export function createCapture(deps: CaptureDeps) {
           colleague: {
             authorName: colleague.authorName,
             category: colleague.category,
-            voteCount: colleague.voteCount,
+            voteCount: support.voteCount,
             replyCount: colleague.replyCount,
+            supported: support.supported,
           },
+          replyAs: { anonymous: false, name: (await displayName()).trim() },
         };
         return card;
       }
@@ -184,6 +219,12 @@ export function createCapture(deps: CaptureDeps) {
         own: draft !== undefined && draft.syncState !== 'draft',
         withdrawn: draft?.withdrawn,
       };
+      if (state.own) {
+        // On their own anonymous suggestion a person's reply is anonymous too.
+        state.replyAs = draft?.anonymous
+          ? { anonymous: true, name: '' }
+          : { anonymous: false, name: (await displayName()).trim() };
+      }
       return state;
     },
 
@@ -271,11 +312,102 @@ export function createCapture(deps: CaptureDeps) {
 
     async loadReplies(data, context) {
       const session = await sessionFor(context, data.capability, 'act');
+      const ownId = session.colleague ? undefined : session.draftId;
       const iri =
         session.colleague?.remoteId ?? (await db.suggestions.get(session.draftId))?.remoteId;
-      // Not at the endpoint yet: no one can have replied.
-      if (!iri || !deps.replies) return { replies: [] };
-      return { replies: await deps.replies(iri) };
+      const waiting = await voice.pendingReplies(iri, ownId);
+      // Not at the endpoint yet: no one else can have replied.
+      if (!iri || !deps.replies) return { replies: waiting };
+      try {
+        return { replies: [...(await deps.replies(iri)), ...waiting] };
+      } catch (error) {
+        // Offline: the person's own waiting replies are still theirs to see.
+        const reason = error instanceof Error ? error.message : String(error);
+        if (waiting.length === 0) throw error;
+        return { replies: waiting, error: reason };
+      }
+    },
+
+    async supportSuggestion(data, context) {
+      const session = await sessionFor(context, data.capability, 'act');
+      let target: { colleague: ColleagueSuggestion; pageUrl: string } | undefined;
+      if (data.id === undefined) {
+        if (session.colleague) target = { colleague: session.colleague, pageUrl: session.pageUrl };
+      } else if (!session.colleague) {
+        // One the editor offered as similar: a colleague's on this site, never the person's own.
+        const found = (await siteColleagues(db, session.pageUrl, new Set())).find(
+          (c) => c.suggestion.markId === data.id,
+        );
+        if (found) target = { colleague: found.suggestion, pageUrl: found.pageUrl };
+      }
+      if (!target || (await ownRemoteIds(session.pageUrl)).has(target.colleague.remoteId)) {
+        throw new RequestError('errorNoSuchSuggestion');
+      }
+      const result = await voice.setSupport(
+        target.colleague.remoteId,
+        target.pageUrl,
+        data.support,
+        await keptCount(target.pageUrl, target.colleague),
+      );
+      deps.onQueued?.();
+      return result;
+    },
+
+    async postReply(data, context) {
+      const session = await sessionFor(context, data.capability, 'act');
+      const own = session.colleague ? undefined : await db.suggestions.get(session.draftId);
+      if (!session.colleague && (!own || own.syncState === 'draft' || own.withdrawn)) {
+        throw new RequestError('errorNoSuchSuggestion');
+      }
+      const problem = replyProblem(data.text);
+      if (problem) throw new RequestError(problem);
+      const reply = await voice.postReply(
+        {
+          target: session.colleague?.remoteId ?? own?.remoteId,
+          suggestionId: own?.id,
+          pageUrl: session.pageUrl,
+          anonymous: own?.anonymous === true,
+          creatorName: await displayName(),
+        },
+        data.text,
+      );
+      deps.onQueued?.();
+      return { reply };
+    },
+
+    async loadSimilar(data, context) {
+      const session = await sessionFor(context, data.capability, 'act');
+      if (session.colleague) return { candidates: [] };
+      const own = await siteOwn(db, session.pageUrl);
+      const ownIris = new Set(own.map((s) => s.remoteId).filter((id): id is string => !!id));
+      const colleagues = await siteColleagues(db, session.pageUrl, ownIris);
+      const stances = await db.stances.bulkGet(colleagues.map((c) => c.suggestion.remoteId));
+      const candidates: SimilarEntry[] = [
+        ...own
+          .filter((s) => s.id !== session.draftId)
+          .map((s) => ({
+            id: s.id,
+            text: s.text.slice(0, MAX_SIMILAR_TEXT),
+            quote: s.quote.slice(0, MAX_SIMILAR_TEXT),
+            pageUrl: s.pageUrl,
+            supportCount: s.voteCount ?? 0,
+            supported: false,
+            own: true,
+          })),
+        ...colleagues.map(({ suggestion, pageUrl }, i) => {
+          const stance = stances[i];
+          return {
+            id: suggestion.markId,
+            text: suggestion.text.slice(0, MAX_SIMILAR_TEXT),
+            quote: suggestion.quote.slice(0, MAX_SIMILAR_TEXT),
+            pageUrl,
+            supportCount: shownCount(suggestion.voteCount, stance),
+            supported: stance?.supported ?? false,
+            own: false,
+          };
+        }),
+      ];
+      return { candidates: candidates.slice(0, MAX_SIMILAR) };
     },
 
     async editSuggestion(data, context) {

@@ -5,6 +5,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { db } from '@/utils/background/db';
 import { createErrorLog } from '@/utils/background/error-log';
 import { createPageListing, fetchReplies, LISTING_WAIT_MS } from '@/utils/background/page-listing';
+import { endpointSettingsItem } from '@/utils/background/settings';
 import type { PageCommand } from '@/utils/shared/messaging';
 import { createBadge } from './badge';
 import { broadcast, coalesce } from './broadcast';
@@ -42,6 +43,8 @@ export default defineBackground({
         const config = await loadSyncConfig(db);
         return config ? fetchReplies(suggestionIri, config) : [];
       },
+      // Replies are signed with the name the person gave in the options page.
+      displayName: async () => (await endpointSettingsItem.getValue()).displayName,
       async closeEditorInTab(tabId) {
         const command: PageCommand<'closeEditor'> = { command: 'closeEditor', data: {} };
         await browser.tabs.sendMessage(tabId, command, { frameId: 0 });

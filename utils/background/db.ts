@@ -6,7 +6,11 @@ export type * from '../shared/suggestion';
 
 /** A value only the background may read: it lives in the extension's own IndexedDB. */
 export interface SecretRow {
-  key: 'accessToken';
+  /**
+   * `accessToken`: the endpoint's token. `voterSecret`: 32 random bytes (base64url) made once
+   * per install, from which each suggestion's voter key is derived (sync/interactions.ts).
+   */
+  key: 'accessToken' | 'voterSecret';
   value: string;
 }
 
@@ -50,6 +54,53 @@ export interface PageListingRow {
   items: ColleagueSuggestion[];
 }
 
+/**
+ * One pending interaction with a suggestion at the endpoint: the person's support given or
+ * taken back, or a reply. Written in the same transaction as the stance it carries out; sent
+ * by the sync engine's run (sync/interactions.ts) and deleted once the endpoint has it.
+ */
+export interface InteractionOp {
+  /** A uuid; a reply's `Idempotency-Key`, so a resend creates nothing new. */
+  id: string;
+  kind: 'support' | 'unsupport' | 'reply';
+  /**
+   * The suggestion's annotation IRI. A reply to the person's own suggestion that has not
+   * reached the endpoint yet has none until it does (then `suggestionId` says which).
+   */
+  target?: string;
+  /** The person's own suggestion (local id) a reply is to. */
+  suggestionId?: string;
+  /** The page whose kept listing shows the suggestion (its count is kept current there). */
+  pageUrl?: string;
+  /** A reply: its text, and how it is signed (decided when the person posted it). */
+  text?: string;
+  anonymous?: boolean;
+  creatorName?: string;
+  /** A reply's request body as first sent: every retry sends exactly this. */
+  body?: unknown;
+  queuedAt: number;
+  attempts: number;
+  serverErrors?: number;
+  /** Earliest time to try again; `NEVER` once failed for good. */
+  notBefore: number;
+  /** A reply the endpoint refused for good: kept (with why) so its text is not lost. */
+  failed?: string;
+}
+
+/** `notBefore` of an interaction that will not be sent again by itself. */
+export const NEVER = Number.MAX_SAFE_INTEGER;
+
+/** The person's support of one suggestion at the endpoint (by its IRI). */
+export interface StanceRow {
+  target: string;
+  /** What the person last chose. */
+  supported: boolean;
+  /** What the endpoint last confirmed (a vote's answer): kept counts include this, not `supported`. */
+  remoteVoted: boolean;
+  pageUrl?: string;
+  updatedAt: number;
+}
+
 /** A change the person was told about (one notification per change, across restarts). */
 export interface NoticeRow {
   /** `<suggestion id>:<status>` */
@@ -70,6 +121,9 @@ export class FlywheelDatabase extends Dexie {
   authorSecrets!: EntityTable<AuthorSecret, 'suggestionId'>;
   pageListings!: EntityTable<PageListingRow, 'pageUrl'>;
   notices!: EntityTable<NoticeRow, 'key'>;
+  /** Support and replies waiting for the endpoint (the outbox of interactions). */
+  interactions!: EntityTable<InteractionOp, 'id'>;
+  stances!: EntityTable<StanceRow, 'target'>;
 
   /** The suggestions in one sync state, oldest change first (the compound index). */
   inSyncState(state: SyncState) {
@@ -87,6 +141,12 @@ export class FlywheelDatabase extends Dexie {
     });
     this.version(2).stores({ secrets: 'key', errors: '++id', authorSecrets: 'suggestionId' });
     this.version(3).stores({ pageListings: 'pageUrl, fetchedAt', notices: 'key' });
+    // Interactions by due time (the sender), by target and by own suggestion (the card's
+    // pending replies, the last-one-wins toggle); stances by the suggestion's IRI.
+    this.version(4).stores({
+      interactions: 'id, notBefore, target, suggestionId',
+      stances: 'target',
+    });
   }
 }
 

@@ -97,6 +97,21 @@ export const requests = {
   loadReplies: { from: 'editor', schema: v.object({ capability }) },
   /** The author takes their own suggestion back. */
   withdrawSuggestion: { from: 'editor', schema: v.object({ capability, id: uuid }) },
+  /**
+   * The person gives or takes back their support: of the card's colleague suggestion (no id),
+   * or of one offered under "Similar suggestions" (its id from `loadSimilar`).
+   */
+  supportSuggestion: {
+    from: 'editor',
+    schema: v.object({ capability, id: v.optional(uuid), support: v.boolean() }),
+  },
+  /** The person replies to the suggestion the card shows (through the outbox). */
+  postReply: {
+    from: 'editor',
+    schema: v.object({ capability, text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_LENGTH)) }),
+  },
+  /** The editor asks, after its first paint, for the site's suggestions to rank as one types. */
+  loadSimilar: { from: 'editor', schema: v.object({ capability }) },
 
   // ── From the popup and the options page ─────────────────────────────────────────────────
   listSuggestions: {
@@ -196,7 +211,24 @@ export interface EditorState {
     category?: string;
     voteCount: number;
     replyCount: number;
+    /** The person supports it (their last choice, sent or still waiting). */
+    supported: boolean;
   };
+  /** How a reply posted on this card is signed: with this name, or (anonymous) with none. */
+  replyAs?: { anonymous: boolean; name: string };
+}
+
+/** A suggestion of the site the editor may offer as similar: what ranking needs, no more. */
+export interface SimilarEntry {
+  /** A colleague's: its mark id; the person's own: its local id. */
+  id: string;
+  text: string;
+  quote: string;
+  pageUrl: string;
+  supportCount: number;
+  supported: boolean;
+  /** The person's own: offered, but not for support. */
+  own: boolean;
 }
 
 export interface SiteEntry {
@@ -254,6 +286,10 @@ export interface ReplyEntry {
   /** The endpoint says a process owner posted it. */
   fromOwner: boolean;
   created: string;
+  /** The person's own, on its way to the endpoint. */
+  sending?: boolean;
+  /** The person's own, refused by the endpoint for good: why (kept, not lost). */
+  failed?: string;
 }
 
 /** One recorded failure (see utils/background/error-log.ts). */
@@ -277,8 +313,12 @@ export interface Responses {
   submitSuggestion: { id: string };
   closeEditor: { closed: boolean };
   editSuggestion: { text: string };
-  loadReplies: { replies: ReplyEntry[] };
+  /** `error`: the endpoint's replies could not be had (the person's own waiting ones still are). */
+  loadReplies: { replies: ReplyEntry[]; error?: string };
   withdrawSuggestion: { withdrawn: boolean };
+  supportSuggestion: { supported: boolean; voteCount: number };
+  postReply: { reply: ReplyEntry };
+  loadSimilar: { candidates: SimilarEntry[] };
   listSuggestions: { items: Suggestion[]; total: number };
   listPageOrphans: { items: Suggestion[] };
   getSyncOverview: SyncOverview;

@@ -15,6 +15,7 @@ import { remoteFields, remoteKey, toAnnotation } from './annotation';
 import { newAuthorSecret } from './author-secret';
 import { backoffDelay } from './backoff';
 import { type Credentials, exchange, type Outcome } from './http';
+import { createInteractionSender } from './interactions';
 
 export interface SyncConfig extends Credentials {
   endpointUrl: string;
@@ -83,6 +84,14 @@ export function createSyncEngine(deps: SyncDeps) {
   const concurrency = deps.concurrency ?? 6;
   let running: Promise<void> | null = null;
   let again = false;
+  // Support and replies: their own outbox, sent in the same run (sync/interactions.ts).
+  const interactions = createInteractionSender({
+    db,
+    fetch: fetchImpl,
+    now,
+    random,
+    timeoutMs: deps.timeoutMs,
+  });
 
   async function updateStatus(change: Partial<SyncStatus>) {
     await deps.status.set({ ...(await deps.status.get()), ...change });
@@ -276,7 +285,9 @@ export function createSyncEngine(deps: SyncDeps) {
     if (!config) return;
     if ((await deps.status.get()).paused) return;
     // Should this worker be stopped mid-run, be woken to finish what it left in flight.
-    if ((await db.outbox.count()) > 0) deps.wakeAt(now() + WATCHDOG_MS);
+    if ((await db.outbox.count()) + (await interactions.waiting()) > 0) {
+      deps.wakeAt(now() + WATCHDOG_MS);
+    }
     let delivered = false;
     let stop = false;
     // Each operation is tried at most once a run: a retry waits for the next run, so an
@@ -332,9 +343,22 @@ export function createSyncEngine(deps: SyncDeps) {
       if (offline) await updateStatus({ offline: true });
       deps.onChange();
     }
+    const voice = stop ? undefined : await interactions.drain(config);
+    if (voice?.unauthorized) {
+      stop = true;
+      await updateStatus({ paused: 'unauthorized', lastError: voice.unauthorized });
+    }
+    if (voice?.offline) await updateStatus({ offline: true });
+    if (voice?.delivered) {
+      delivered = true;
+      deps.onChange();
+    }
     if (delivered) await updateStatus({ lastSyncAt: now(), offline: false, lastError: null });
-    const earliest = await db.outbox.orderBy('notBefore').first();
-    if (earliest && !stop) deps.wakeAt(earliest.notBefore);
+    const earliest = Math.min(
+      (await db.outbox.orderBy('notBefore').first())?.notBefore ?? Number.POSITIVE_INFINITY,
+      voice?.earliest ?? Number.POSITIVE_INFINITY,
+    );
+    if (Number.isFinite(earliest) && !stop) deps.wakeAt(earliest);
   }
 
   /** Sends what is due; concurrent calls share one run, and a call during a run adds another. */
@@ -512,6 +536,7 @@ export function createSyncEngine(deps: SyncDeps) {
   /** Makes every waiting operation due now (the person asked, or the endpoint came back). */
   async function sendNow(): Promise<void> {
     await db.outbox.toCollection().modify({ notBefore: now() });
+    await interactions.makeDue();
     await updateStatus({ paused: null });
     await drain();
     await pullStatuses();
