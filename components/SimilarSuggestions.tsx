@@ -9,6 +9,8 @@ export interface SimilarItem {
   supported: boolean;
   /** On the page being written on, rather than elsewhere on the site. */
   samePage: boolean;
+  /** The person's own: shown, so they need not write it twice, but not theirs to support. */
+  own?: boolean;
 }
 
 export interface Props {
@@ -52,15 +54,19 @@ export function SimilarSuggestions({ items, onSupport, onOpen }: Props) {
                     : t('similarNoSupportYet')}
                 </span>
               </span>
-              <button
-                type="button"
-                class="support"
-                aria-pressed={item.supported}
-                aria-describedby={textId}
-                onClick={() => onSupport(item.id)}
-              >
-                {t('similarSupport')}
-              </button>
+              {item.own ? (
+                <span class="muted own">{t('similarYours')}</span>
+              ) : (
+                <button
+                  type="button"
+                  class="support"
+                  aria-pressed={item.supported}
+                  aria-describedby={textId}
+                  onClick={() => onSupport(item.id)}
+                >
+                  {t('similarSupport')}
+                </button>
+              )}
             </li>
           );
         })}

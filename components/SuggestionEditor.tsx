@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatNumber } from '@/utils/shared/format';
 import { type MessageKey, t, uiLocale } from '@/utils/shared/i18n';
@@ -28,6 +29,8 @@ export interface Props {
   categories: readonly Category[];
   /** The organisation allows anonymous suggestions. */
   allowAnonymous: boolean;
+  /** Existing suggestions close to what is typed (`SimilarSuggestions`), under the text. */
+  similar?: ComponentChildren;
 }
 
 export function categoryKey(category: Category): MessageKey {
@@ -137,6 +140,7 @@ export function SuggestionEditor(props: Props) {
       <p id="suggestion-error" class="error" role="alert">
         {tooLong ? t('errorTooLong') : (submitError ?? '')}
       </p>
+      {props.similar}
       <label for="category">{t('categoryLabel')}</label>
       <select
         id="category"

@@ -1,6 +1,18 @@
 import { useState } from 'preact/hooks';
+import { LIMITS } from '@/utils/protocol/vocabulary';
 import { t } from '@/utils/shared/i18n';
 import { MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion';
+
+/** A reply as the card lists it. */
+export interface ReplyLine {
+  text: string;
+  author: string;
+  age: string;
+  /** The person's own, not at the endpoint yet. */
+  sending?: boolean;
+  /** The person's own, refused for good: why, in words. */
+  failed?: string;
+}
 
 export interface Props {
   quote: string;
@@ -15,7 +27,19 @@ export interface Props {
     replyCount: string;
   };
   /** The replies, oldest first; undefined while they load. */
-  replies?: { text: string; author: string; age: string }[];
+  replies?: ReplyLine[];
+  /** A colleague's suggestion: the person's support, a toggle (one per person). */
+  support?: {
+    pressed: boolean;
+    /** Rejects with words for the person. */
+    onToggle: () => Promise<void>;
+  };
+  /** Replying on this card: how the reply is signed, in words, and the post. */
+  reply?: {
+    hint: string;
+    /** Resolves once queued (the list shows it then); rejects with words for the person. */
+    onPost: (text: string) => Promise<void>;
+  };
   /** Why the replies could not be had, in words. */
   repliesError?: string;
   /** The person's own suggestion: they may change its text or take it back. */
@@ -30,7 +54,8 @@ export interface Props {
 
 /** A submitted suggestion, opened from its mark: shown as it was sent, not editable. */
 export function SuggestionView(props: Props) {
-  const { quote, text, status, colleague, own, onClose, replies, repliesError } = props;
+  const { quote, text, status, colleague, own, onClose, replies, repliesError, support, reply } =
+    props;
   const [shown, setShown] = useState(text);
   const [editing, setEditing] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -57,6 +82,26 @@ export function SuggestionView(props: Props) {
     }, t('editedNotice'));
   };
   const tooLong = (editing?.trim().length ?? 0) > MAX_SUGGESTION_LENGTH;
+  const [replyText, setReplyText] = useState('');
+  const [replyError, setReplyError] = useState('');
+  const [posting, setPosting] = useState(false);
+  const replyTooLong = replyText.trim().length > LIMITS.replyText;
+  const postReply = async (event: Event) => {
+    event.preventDefault();
+    if (!reply || posting || replyTooLong || replyText.trim() === '') return;
+    setPosting(true);
+    setReplyError('');
+    try {
+      await reply.onPost(replyText);
+      // Queued: it is in the list now; the box is free for the next one.
+      setReplyText('');
+    } catch (e) {
+      // The text stays in the box, with why it could not be posted.
+      setReplyError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setPosting(false);
+    }
+  };
 
   return (
     <div class="editor">
@@ -109,10 +154,26 @@ export function SuggestionView(props: Props) {
             </>
           ) : null}
           <dt>{t('cardSupport')}</dt>
-          <dd>{colleague.supportCount}</dd>
+          <dd id="support-count">{colleague.supportCount}</dd>
           <dt>{t('cardReplies')}</dt>
           <dd>{colleague.replyCount}</dd>
         </dl>
+      ) : null}
+      {support ? (
+        <div class="support-row">
+          <button
+            type="button"
+            class="support"
+            aria-pressed={support.pressed}
+            aria-describedby={colleague ? 'support-count' : undefined}
+            onClick={() => {
+              setError('');
+              support.onToggle().catch((e) => setError(e instanceof Error ? e.message : String(e)));
+            }}
+          >
+            {t('supportLabel')}
+          </button>
+        </div>
       ) : null}
       <p class="muted">{t('viewStatus', withdrawn ? t('state_withdrawn') : status)}</p>
       <section aria-labelledby="replies-heading">
@@ -121,15 +182,44 @@ export function SuggestionView(props: Props) {
         {replies && replies.length === 0 ? <p class="muted">{t('repliesNone')}</p> : null}
         {replies && replies.length > 0 ? (
           <ul class="replies" aria-labelledby="replies-heading">
-            {replies.map((reply) => (
-              <li key={`${reply.age}-${reply.text}`}>
+            {replies.map((line, index) => (
+              <li key={`${index}-${line.text}`} class={line.sending ? 'sending' : undefined}>
                 <span class="reply-meta">
-                  {reply.author} · {reply.age}
+                  {line.author} · {line.age}
+                  {line.sending ? ` · ${t('replySending')}` : ''}
+                  {line.failed ? ` · ${t('replyFailed', line.failed)}` : ''}
                 </span>
-                <span class="reply-text">{reply.text}</span>
+                <span class="reply-text">{line.text}</span>
               </li>
             ))}
           </ul>
+        ) : null}
+        {reply && !withdrawn && editing === null ? (
+          <form class="reply-form" onSubmit={postReply} noValidate>
+            <label for="reply-text">{t('replyLabel')}</label>
+            <textarea
+              id="reply-text"
+              rows={3}
+              value={replyText}
+              aria-invalid={replyTooLong}
+              aria-describedby="reply-hint reply-error"
+              onInput={(event) => {
+                setReplyText(event.currentTarget.value);
+                setReplyError('');
+              }}
+            />
+            <p id="reply-hint" class="muted">
+              {reply.hint}
+            </p>
+            <p id="reply-error" class="error" role="alert">
+              {replyTooLong ? t('errorReplyTooLong') : replyError}
+            </p>
+            <div class="actions">
+              <button type="submit" disabled={posting || replyTooLong || replyText.trim() === ''}>
+                {t('postReplyLabel')}
+              </button>
+            </div>
+          </form>
         ) : null}
       </section>
       {own && !withdrawn && editing === null ? (

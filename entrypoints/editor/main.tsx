@@ -1,17 +1,19 @@
 import '@/components/styles.css';
 import './style.css';
 import { render } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { FatalError } from '@/components/FatalError';
+import { SimilarSuggestions } from '@/components/SimilarSuggestions';
 import { categoryKey, type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
-import { SuggestionView } from '@/components/SuggestionView';
+import { type ReplyLine, SuggestionView } from '@/components/SuggestionView';
 import { formatNumber, relativeTime } from '@/utils/shared/format';
 import { describeError, inWords, t, uiLocale } from '@/utils/shared/i18n';
-import { type EditorState, sendMessage } from '@/utils/shared/messaging';
+import { type EditorState, onEvents, type ReplyEntry, sendMessage } from '@/utils/shared/messaging';
 import { statusWord } from '@/utils/shared/status-word';
 import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
 import { createDraftSaver } from '@/utils/ui/draft-saver';
 import { useReallyVisible } from '@/utils/ui/use-really-visible';
+import { useSimilar } from './use-similar';
 
 // The capability the background issued for this frame, handed over in the address's fragment
 // (never sent to a server). Read once, then taken out of the address.
@@ -84,6 +86,12 @@ function EditorApp({ state }: { state: EditorState }) {
     );
   };
   useEscapeToClose(() => void close());
+  const similar = useSimilar(capability, {
+    id: state.draftId,
+    pageUrl: state.pageUrl,
+    quote: state.quote,
+    text: state.text,
+  });
 
   return (
     <SuggestionEditor
@@ -93,7 +101,20 @@ function EditorApp({ state }: { state: EditorState }) {
       visible={visible}
       categories={state.categories}
       allowAnonymous={state.allowAnonymous}
-      onChange={(values) => saver.schedule(values)}
+      onChange={(values) => {
+        saver.schedule(values);
+        similar.rank(values.text);
+      }}
+      similar={
+        <>
+          <SimilarSuggestions items={similar.items} onSupport={similar.onSupport} />
+          {similar.error ? (
+            <p class="error" role="alert">
+              {similar.error}
+            </p>
+          ) : null}
+        </>
+      }
       onSubmit={async (values) => {
         await saver.flush();
         await inWords(() =>
@@ -116,28 +137,76 @@ function categoryWord(category: string | undefined): string | undefined {
     : category;
 }
 
+/** A reply as the card lists it, in words. */
+function replyLine(reply: ReplyEntry): ReplyLine {
+  return {
+    text: reply.text,
+    author: reply.fromOwner
+      ? t('replyFromOwner', reply.authorName ?? t('cardAnonymous'))
+      : (reply.authorName ?? t('cardAnonymous')),
+    age: relativeTime(Date.parse(reply.created), Date.now(), uiLocale()),
+    sending: reply.sending,
+    failed: reply.failed ? describeError(new Error(reply.failed)) : undefined,
+  };
+}
+
+/** How a reply on this card is signed, in words. */
+function replyHint(replyAs: NonNullable<EditorState['replyAs']>): string {
+  if (replyAs.anonymous) return t('replyAnonymousHint');
+  return replyAs.name ? t('replySignedHint', replyAs.name) : t('replyUnsignedHint');
+}
+
 /** A submitted suggestion opened from its mark on the page: shown, not edited. */
 function SuggestionViewApp({ state }: { state: EditorState }) {
   // A view has nothing to lose: if the background cannot close it, Escape in the page still does.
   const close = () => void sendMessage('closeEditor', { capability }).catch(() => undefined);
   useEscapeToClose(close);
-  const [replies, setReplies] = useState<{ text: string; author: string; age: string }[]>();
+  const [replies, setReplies] = useState<ReplyLine[]>();
   const [repliesError, setRepliesError] = useState<string>();
-  useEffect(() => {
+  const [support, setSupport] = useState(
+    state.colleague && { pressed: state.colleague.supported, count: state.colleague.voteCount },
+  );
+  const [replyCount, setReplyCount] = useState(state.colleague?.replyCount ?? 0);
+  const toggles = useRef(0);
+
+  const loadReplies = () =>
     sendMessage('loadReplies', { capability }).then(
-      ({ replies: loaded }) =>
-        setReplies(
-          loaded.map((reply) => ({
-            text: reply.text,
-            author: reply.fromOwner
-              ? t('replyFromOwner', reply.authorName ?? t('cardAnonymous'))
-              : (reply.authorName ?? t('cardAnonymous')),
-            age: relativeTime(Date.parse(reply.created), Date.now(), uiLocale()),
-          })),
-        ),
+      ({ replies: loaded, error }) => {
+        setReplies(loaded.map(replyLine));
+        setRepliesError(error ? describeError(new Error(error)) : undefined);
+      },
       (error) => setRepliesError(describeError(error)),
     );
+  useEffect(() => {
+    void loadReplies();
   }, []);
+  // The person's replies on their way: once the background has sent them, the list is the
+  // endpoint's again.
+  const waiting = replies?.some((reply) => reply.sending) ?? false;
+  useEffect(() => {
+    if (!waiting) return;
+    return onEvents({ suggestionsChanged: () => void loadReplies() });
+  }, [waiting]);
+
+  const toggleSupport = async () => {
+    if (!support) return;
+    const next = !support.pressed;
+    const ask = ++toggles.current;
+    const before = support;
+    // At once: pressed state and count follow the press; the background's answer confirms them.
+    setSupport({ pressed: next, count: Math.max(0, before.count + (next ? 1 : -1)) });
+    try {
+      const result = await inWords(() =>
+        sendMessage('supportSuggestion', { capability, support: next }),
+      );
+      if (ask === toggles.current)
+        setSupport({ pressed: result.supported, count: result.voteCount });
+    } catch (error) {
+      if (ask === toggles.current) setSupport(before);
+      throw error;
+    }
+  };
+
   return (
     <SuggestionView
       quote={state.quote}
@@ -149,8 +218,19 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
         state.colleague && {
           authorName: state.colleague.authorName,
           categoryWord: categoryWord(state.colleague.category),
-          supportCount: formatNumber(state.colleague.voteCount, uiLocale()),
-          replyCount: formatNumber(state.colleague.replyCount, uiLocale()),
+          supportCount: formatNumber(support?.count ?? state.colleague.voteCount, uiLocale()),
+          replyCount: formatNumber(replyCount, uiLocale()),
+        }
+      }
+      support={support && { pressed: support.pressed, onToggle: toggleSupport }}
+      reply={
+        state.replyAs && {
+          hint: replyHint(state.replyAs),
+          onPost: async (text) => {
+            const { reply } = await inWords(() => sendMessage('postReply', { capability, text }));
+            setReplies((shown) => [...(shown ?? []), replyLine(reply)]);
+            setReplyCount((count) => count + 1);
+          },
         }
       }
       own={

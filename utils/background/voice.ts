@@ -14,7 +14,7 @@ export function shownCount(keptCount: number, stance: StanceRow | undefined): nu
 
 /** Why a reply cannot be posted, as a locale key; undefined when it can. */
 export function replyProblem(text: string): string | undefined {
-  if (text.trim() === '') return 'errorEmpty';
+  if (text.trim() === '') return 'errorReplyEmpty';
   if (text.trim().length > LIMITS.replyText) return 'errorReplyTooLong';
   if (unstorableTextReason(text) !== undefined) return 'errorReplyUnstorable';
   return undefined;
