@@ -275,7 +275,7 @@ export const VoteResultSchema = v.object({
 });
 export type VoteResult = v.InferOutput<typeof VoteResultSchema>;
 
-/** A voter key is a random id the client keeps per install, so votes say nothing of who. */
+/** A voter key is the client's (Flywheel derives one per suggestion: docs/protocol.md, Votes), so votes say nothing of who. */
 export const VOTER_KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 
 /** Error bodies (RFC 9457 problem details, plus `error` as a stable machine code). */
