@@ -244,6 +244,35 @@ describe('support through the outbox, against the reference endpoint', () => {
     });
   });
 
+  it('sends the last choice when the person changes their mind while a vote is on its way', async () => {
+    const pageUrl = newPage();
+    const iri = await colleagueSuggests(pageUrl, 'A checklist for new suppliers');
+    const sam = person();
+    const { capability } = await sam.openCard(pageUrl);
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    proxy.setFaults((request) => {
+      if (!request.url?.includes('/votes/')) return { kind: 'pass' };
+      arrived();
+      return { kind: 'delay', ms: 300 };
+    });
+    await sam.send('supportSuggestion', { capability, support: true });
+    const running = sam.engine.drain();
+    await inFlight;
+    // Taken back while the vote is on the wire: there is nothing waiting to replace.
+    await sam.send('supportSuggestion', { capability, support: false });
+    await running;
+    await sam.engine.drain();
+    expect(await endpointVoteCount(iri)).toBe(0);
+    expect(await sam.db.interactions.count()).toBe(0);
+    expect((await sam.openCard(pageUrl)).state.colleague).toMatchObject({
+      voteCount: 0,
+      supported: false,
+    });
+  });
+
   it('derives a voter key per suggestion: unlinkable across suggestions and installs', async () => {
     const db = new FlywheelDatabase(`voice-${crypto.randomUUID()}`);
     const secret = await voterSecret(db);
