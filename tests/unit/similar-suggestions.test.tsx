@@ -70,6 +70,18 @@ describe('SimilarSuggestions', () => {
     expect(onSupport).toHaveBeenCalledExactlyOnceWith('b');
   });
 
+  it("offers no Support for the person's own suggestion, and says it is theirs", () => {
+    const own: SimilarItem = { ...items[1], id: 'c', own: true } as SimilarItem;
+    render(
+      <SimilarSuggestions items={[items[0] as SimilarItem, own]} onSupport={() => {}} />,
+      container,
+    );
+    const [first, second] = list().querySelectorAll('li');
+    expect(first?.querySelector('button.support')).not.toBeNull();
+    expect(second?.querySelector('button.support')).toBeNull();
+    expect(second?.querySelector('.own')?.textContent).toBe(t('similarYours'));
+  });
+
   it('opens a suggestion from its text only when the editor offers it', () => {
     render(<SimilarSuggestions items={items} onSupport={() => {}} />, container);
     expect(list().querySelectorAll('button')).toHaveLength(2);
