@@ -93,7 +93,7 @@ describe('the suggestion card', () => {
   });
 
   it('posts a reply, and keeps the text with the reason when it cannot be posted', async () => {
-    const onPost = vi.fn(async (_text: string) => {
+    const onPost = vi.fn(async (_text: string): Promise<void> => {
       throw new Error('Too long for the endpoint');
     });
     card({ reply: { hint: 'signed', onPost } });
