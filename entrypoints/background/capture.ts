@@ -175,10 +175,12 @@ export function createCapture(deps: CaptureDeps) {
       const session = await sessionFor(context, data.capability, 'act');
       const { colleague } = session;
       if (colleague) {
-        const support = await voice.supportOf(
-          colleague.remoteId,
-          await keptCount(session.pageUrl, colleague),
-        );
+        const [support, name] = await Promise.all([
+          keptCount(session.pageUrl, colleague).then((count) =>
+            voice.supportOf(colleague.remoteId, count),
+          ),
+          displayName(),
+        ]);
         const card: EditorState = {
           draftId: session.draftId,
           pageUrl: session.pageUrl,
@@ -198,7 +200,7 @@ export function createCapture(deps: CaptureDeps) {
             replyCount: colleague.replyCount,
             supported: support.supported,
           },
-          replyAs: { anonymous: false, name: (await displayName()).trim() },
+          replyAs: { anonymous: false, name: name.trim() },
         };
         return card;
       }

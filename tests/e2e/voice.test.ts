@@ -106,9 +106,17 @@ describe("a person's voice on a colleague's suggestion", () => {
     );
     // Opened from its highlight, as a person clicks it.
     const mark = await markCentre(page);
+    const clickedAt = Date.now();
     await page.mouse.click(mark.x, mark.y);
     const card = await editorFrame(page);
     await card.getByRole('heading', { name: "A colleague's suggestion" }).waitFor();
+    // The card's first paint (its document is empty until the card renders), from the click.
+    const paintedAt = await card.evaluate(
+      () =>
+        performance.timeOrigin +
+        (performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN),
+    );
+    console.log(`card: first paint ${(paintedAt - clickedAt).toFixed(0)} ms after the click`);
     const support = card.getByRole('button', { name: 'Support', exact: true });
     const count = card.locator('#support-count');
     expect(await support.getAttribute('aria-pressed')).toBe('false');
