@@ -47,7 +47,8 @@ export function SimilarSuggestions({ items, onSupport, onOpen }: Props) {
               <span class="meta">
                 <span class="where">
                   {item.samePage ? t('similarOnThisPage') : t('similarElsewhereOnSite')}
-                </span>{' '}
+                </span>
+                {' · '}
                 <span class="support-count">
                   {item.supportCount > 0
                     ? t('similarSupportCount', String(item.supportCount))
