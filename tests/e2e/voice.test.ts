@@ -155,6 +155,26 @@ describe("a person's voice on a colleague's suggestion", () => {
       async () => (await page.locator('[data-flywheel-ui="editor"]').count()) === 0,
       'the card to close',
     );
+    // Opened again: pressed and counted as the person left it.
+    const reopenedAt = Date.now();
+    await page.mouse.click(mark.x, mark.y);
+    const reopened = await editorFrame(page);
+    const again = reopened.getByRole('button', { name: 'Support', exact: true });
+    expect(await again.getAttribute('aria-pressed')).toBe('true');
+    expect(await reopened.locator('#support-count').textContent()).toBe('1');
+    const repaintedAt = await reopened.evaluate(
+      () =>
+        performance.timeOrigin +
+        (performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN),
+    );
+    console.log(
+      `card, opened again: first paint ${(repaintedAt - reopenedAt).toFixed(0)} ms after the click`,
+    );
+    await page.keyboard.press('Escape');
+    await waitFor(
+      async () => (await page.locator('[data-flywheel-ui="editor"]').count()) === 0,
+      'the card to close again',
+    );
 
     // Writing a near-duplicate: the colleague's suggestion is offered, with Support.
     await clickLauncher(page);
