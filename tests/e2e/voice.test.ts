@@ -142,7 +142,7 @@ describe("a person's voice on a colleague's suggestion", () => {
       .filter({ hasText: 'Paper forms get <b>lost</b>' })
       .waitFor();
     expect(await replies.locator('b').count()).toBe(0);
-    expect(await replyBox.inputValue()).toBe('');
+    await expect.poll(() => replyBox.inputValue()).toBe('');
     await expect
       .poll(() => endpointReplies(iri), { timeout: 15_000 })
       .toEqual([{ text: 'Paper forms get <b>lost</b> every month', name: 'Sam Jansen' }]);
