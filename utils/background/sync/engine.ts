@@ -344,7 +344,8 @@ export function createSyncEngine(deps: SyncDeps) {
       // A 412: the endpoint's copy changed since. Keep it beside the person's, so they can
       // choose; nothing is resent with the stale If-Match.
       for (const s of settlements) {
-        if (s.suggestion.syncState === 'conflict') await fetchRemoteVersion(s.op.suggestionId, config);
+        if (s.suggestion.syncState === 'conflict')
+          await fetchRemoteVersion(s.op.suggestionId, config);
       }
       const refused = settlements.find((s) => s.result === 'unauthorized');
       if (refused) {
@@ -419,8 +420,7 @@ export function createSyncEngine(deps: SyncDeps) {
       ) {
         Object.assign(changes, fields);
         changed = true;
-        statusNews =
-          local.remoteStatus !== undefined && local.remoteStatus !== fields.remoteStatus;
+        statusNews = local.remoteStatus !== undefined && local.remoteStatus !== fields.remoteStatus;
       }
     }
     const replyCount = changes.replyCount ?? local.replyCount ?? 0;
@@ -647,7 +647,7 @@ export function createSyncEngine(deps: SyncDeps) {
     const resolved = await db.transaction('rw', db.suggestions, db.outbox, async () => {
       const suggestion = await db.suggestions.get(suggestionId);
       const theirs = suggestion?.remoteVersion;
-      if (!suggestion || suggestion.syncState !== 'conflict' || !theirs) return false;
+      if (suggestion?.syncState !== 'conflict' || !theirs) return false;
       await db.outbox.where('suggestionId').equals(suggestionId).delete();
       const endpoint: Partial<Suggestion> = {
         remoteStatus: theirs.status,
@@ -696,7 +696,7 @@ export function createSyncEngine(deps: SyncDeps) {
     }
     const queued = await db.transaction('rw', db.suggestions, db.outbox, async () => {
       const suggestion = await db.suggestions.get(suggestionId);
-      if (!suggestion || suggestion.syncState !== 'failed') return false;
+      if (suggestion?.syncState !== 'failed') return false;
       await db.outbox.where('suggestionId').equals(suggestionId).delete();
       if (suggestion.withdrawn && !suggestion.remoteId) {
         // Withdrawn before it ever reached the endpoint: there is nothing left to send.
