@@ -1,6 +1,7 @@
 // Authors hear back: when the process owner sets a new status on the person's suggestion or
 // replies to it, the browser says what changed, once per change (remembered across restarts,
 // in the `notices` table), and a click opens the suggestion in Flywheel's list.
+import Dexie from 'dexie';
 import { browser } from 'wxt/browser';
 import type { FlywheelDatabase, Suggestion } from '@/utils/background/db';
 import type { ErrorLog } from '@/utils/background/error-log';
@@ -79,7 +80,12 @@ export function createNotices({ db, log }: { db: FlywheelDatabase; log: ErrorLog
       // sync engine): watch the change itself. Taking the endpoint's version after a 412, or
       // marking an update seen, is no news.
       db.suggestions.hook('updating', (changes, _key, before, transaction) => {
-        const { unread, remoteStatus, ownerReply } = changes as Partial<Suggestion>;
+        // Dexie names changes inside objects by key path (`unread.at`): apply them to a copy.
+        const told = Dexie.deepClone(before);
+        for (const [keyPath, value] of Object.entries(changes as object)) {
+          Dexie.setByKeyPath(told, keyPath, value);
+        }
+        const { unread, remoteStatus, ownerReply } = told;
         if (!unread || unread.at === before.unread?.at) return;
         const change: NoticeChange = { modified: unread.modified };
         if (unread.status && remoteStatus && remoteStatus !== before.remoteStatus) {
@@ -87,7 +93,6 @@ export function createNotices({ db, log }: { db: FlywheelDatabase; log: ErrorLog
         }
         if (unread.reply && ownerReply) change.reply = ownerReply;
         if (!change.status && !change.reply) return;
-        const told: Suggestion = { ...before, ...(changes as Partial<Suggestion>) };
         transaction.on('complete', () => {
           tell(told, change).catch((error) => log.record('background', 'notices', error));
         });
