@@ -3,14 +3,11 @@
 import * as v from 'valibot';
 import type { Browser } from 'wxt/browser';
 import type { FlywheelDatabase } from '@/utils/background/db';
+import { LIVE_PULL_MS } from '@/utils/shared/live-pull';
 import { POPUP_PORT, popupPortMessage } from '@/utils/shared/messaging';
 import { classifySender, type ExtensionIdentity } from './router';
 
-/**
- * While a popup is open, statuses are asked for at most this often: a status set on the
- * triage page shows in the open popup within about 40 s (this plus POPUP_ALIVE_MS).
- */
-export const LIVE_PULL_MS = 30_000;
+export { LIVE_PULL_MS };
 
 export interface PopupLinkDeps {
   db: FlywheelDatabase;

@@ -366,7 +366,7 @@ export function onEvents(listeners: { [K in EventType]?: (data: Events[K]) => vo
  * stays while the person looks.
  */
 export const POPUP_PORT = 'flywheel-popup';
-export const POPUP_ALIVE_MS = 10_000;
+export { POPUP_ALIVE_MS } from './live-pull';
 
 export const popupPortMessage = v.variant('kind', [
   /** Still open. */
