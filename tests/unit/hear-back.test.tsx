@@ -9,8 +9,12 @@ import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
 import { type KeepChoice, SuggestionItem } from '@/components/SuggestionItem';
 import { updateBadge } from '@/entrypoints/background/badge';
+import { createCapture } from '@/entrypoints/background/capture';
 import { createNotices, NOTICE_PREFIX } from '@/entrypoints/background/notices';
+import { createPageSuggestions } from '@/entrypoints/background/page-suggestions';
 import { createPopupLink, LIVE_PULL_MS } from '@/entrypoints/background/popup-link';
+import { createRouter } from '@/entrypoints/background/router';
+import { AnchoringReports, EditorSessions } from '@/entrypoints/background/tab-store';
 import { FlywheelDatabase } from '@/utils/background/db';
 import { createErrorLog } from '@/utils/background/error-log';
 import { POPUP_PORT } from '@/utils/shared/messaging';
@@ -296,5 +300,98 @@ describe('the toolbar badge and a notice’s click', () => {
     await fakeBrowser.notifications.onClicked.trigger(`${NOTICE_PREFIX}${crypto.randomUUID()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(opened).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the card’s edit or withdrawal while a 412 waits for the person', () => {
+  const PAGE = 'http://127.0.0.1:8080/process/purchase-order.html';
+  const editor = {
+    id: self.id,
+    tab: { id: 7, url: PAGE },
+    frameId: 3,
+    url: `${self.origin}editor.html`,
+    documentId: 'doc-1',
+  } as Browser.runtime.MessageSender;
+  const page = {
+    id: self.id,
+    tab: { id: 7, url: PAGE },
+    frameId: 0,
+    url: PAGE,
+  } as Browser.runtime.MessageSender;
+
+  async function openOwn(conflicting: Suggestion) {
+    const db = new FlywheelDatabase(`t-${crypto.randomUUID()}`);
+    await db.suggestions.add(conflicting);
+    const sessions = new EditorSessions();
+    const capture = createCapture({
+      db,
+      sessions,
+      onSuggestionsChanged: () => {},
+      closeEditorInTab: async () => {},
+    });
+    const marks = createPageSuggestions({
+      db,
+      sessions,
+      reports: new AnchoringReports(),
+      onAnchoringChanged: () => {},
+    });
+    const route = createRouter({ ...capture.handlers, ...marks.handlers }, self);
+    const send = (type: string, data: unknown, sender: Browser.runtime.MessageSender) =>
+      route({ type, data }, sender) as Promise<unknown>;
+    const { capability } = (await send(
+      'openSuggestion',
+      { pageUrl: PAGE, id: conflicting.id },
+      page,
+    )) as { capability: string };
+    await send('loadEditor', { capability }, editor);
+    return {
+      db,
+      send: (type: string, data: object) => send(type, { capability, ...data }, editor),
+    };
+  }
+
+  const conflicting = () =>
+    suggestion({
+      pageUrl: PAGE,
+      syncState: 'conflict',
+      remoteId: 'http://127.0.0.1:8787/annotations/0c6d3b8e-1f2a-4e57-9a90-3d1b7c2e4f11',
+      etag: '"1"',
+      text: 'My first edit',
+      selectors: [
+        { type: 'TextQuoteSelector', exact: 'Manager signs form', prefix: '', suffix: '' },
+      ],
+      remoteVersion: {
+        text: 'Merge steps 3 and 4',
+        status: 'planned',
+        etag: '"2"',
+        voteCount: 0,
+        replyCount: 0,
+        modified: '2026-12-01T10:00:00Z',
+      },
+    });
+
+  it('keeps an edit as the person’s version, beside the endpoint’s, and sends nothing stale', async () => {
+    const own = conflicting();
+    const { db, send } = await openOwn(own);
+    await send('editSuggestion', { id: own.id, text: 'My second edit' });
+    expect(await db.suggestions.get(own.id)).toMatchObject({
+      syncState: 'conflict',
+      text: 'My second edit',
+      etag: '"1"',
+      remoteVersion: { text: 'Merge steps 3 and 4' },
+    });
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('keeps a withdrawal the same way', async () => {
+    const own = conflicting();
+    const { db, send } = await openOwn(own);
+    await send('withdrawSuggestion', { id: own.id });
+    expect(await db.suggestions.get(own.id)).toMatchObject({
+      syncState: 'conflict',
+      withdrawn: true,
+      remoteVersion: { text: 'Merge steps 3 and 4' },
+    });
+    expect(await db.outbox.count()).toBe(0);
   });
 });
