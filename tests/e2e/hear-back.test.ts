@@ -14,6 +14,7 @@ import {
   type ExtensionBrowser,
   editorFrame,
   launchWithExtension,
+  markCentre,
 } from './support/browser';
 import { DEMO_SITE_DIR } from './support/paths';
 
@@ -137,4 +138,62 @@ describe('authors hear back', () => {
     await page.close();
     expect(await shown()).toHaveLength(1);
   }, 120_000);
+
+  it('shows both versions after an edit meets a 412, and Keep mine sends it', async () => {
+    // The endpoint is set up by the test before.
+    const original = 'Accept photos of receipts';
+    const mine = 'Accept photos and scans of receipts';
+    const page = await browser.context.newPage();
+    await page.goto(site.url('/expense-claim.html'));
+    await page.getByText('Claims must reach Finance within 30 days').click({ clickCount: 3 });
+    await clickLauncher(page);
+    let card = await editorFrame(page);
+    await page.keyboard.type(original);
+    await card.getByRole('button', { name: 'Submit' }).click();
+    await card.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
+    await expect.poll(() => rowsFor(original), { timeout: 10_000 }).toBe(1);
+
+    // The owner plans it meanwhile: the ETag this browser holds is stale now.
+    const triage = await browser.context.newPage();
+    await triage.goto(`${server.url}/triage`);
+    const article = triage.getByRole('article').filter({ hasText: original });
+    await article.getByRole('combobox', { name: 'Status', exact: true }).selectOption('planned');
+    await article.getByRole('button', { name: 'Set status' }).click();
+    await triage.getByRole('status').filter({ hasText: 'Status set.' }).waitFor();
+    await triage.close();
+
+    await page.keyboard.press('Escape');
+    await page.reload();
+    const mark = await markCentre(page);
+    await page.mouse.click(mark.x, mark.y);
+    card = await editorFrame(page);
+    await card.getByRole('button', { name: 'Edit' }).click();
+    await card.getByRole('textbox', { name: 'Suggestion' }).fill(mine);
+    await card.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByRole('status').filter({ hasText: 'Changes saved' }).waitFor();
+
+    const popup = await browser.context.newPage();
+    await popup.goto(browser.extensionUrl('popup.html'));
+    const item = popup.getByRole('list').getByRole('listitem').filter({ hasText: mine });
+    const keepMine = item.getByRole('button', { name: 'Keep mine' });
+    await keepMine.waitFor({ timeout: 15_000 });
+    // Theirs: the endpoint's text and status; yours: the edit. Nothing sent over it.
+    const conflict = await item.locator('.conflict').textContent();
+    expect(conflict).toContain('At the endpoint');
+    expect(conflict).toContain(original);
+    expect(conflict).toContain('Planned');
+    expect(conflict).toContain('Yours');
+    expect(conflict).toContain(mine);
+    expect(await item.getByRole('button', { name: 'Keep theirs' }).count()).toBe(1);
+    expect(await rowsFor(original)).toBe(1);
+    expect(await rowsFor(mine)).toBe(0);
+
+    await keepMine.click();
+    await expect.poll(() => rowsFor(mine), { timeout: 10_000 }).toBe(1);
+    expect(await rowsFor(original)).toBe(0);
+    await item.filter({ hasText: 'Planned' }).waitFor();
+    await expect.poll(() => item.getByRole('button', { name: 'Keep mine' }).count()).toBe(0);
+    await popup.close();
+    await page.close();
+  }, 60_000);
 });
