@@ -80,6 +80,8 @@ export function createNotices({ db, log }: { db: FlywheelDatabase; log: ErrorLog
       // sync engine): watch the change itself. Taking the endpoint's version after a 412, or
       // marking an update seen, is no news.
       db.suggestions.hook('updating', (changes, _key, before, transaction) => {
+        // Only a new unread update is news (most updates are drafts being typed).
+        if (!Object.keys(changes as object).some((key) => key.split('.')[0] === 'unread')) return;
         // Dexie names changes inside objects by key path (`unread.at`): apply them to a copy.
         const told = Dexie.deepClone(before);
         for (const [keyPath, value] of Object.entries(changes as object)) {

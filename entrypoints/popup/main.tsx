@@ -172,9 +172,20 @@ function Popup() {
   // endpoint shows in the sync bar.
   const [link, setLink] = useState<ReturnType<typeof connectToBackground> | null>(null);
   useEffect(() => {
-    const connected = connectToBackground();
-    setLink(connected);
-    return () => connected.end();
+    let connected: ReturnType<typeof connectToBackground> | null = null;
+    let closed = false;
+    // Once the first list is in: a pull must not compete with what the popup was opened for.
+    void firstPage
+      .catch(() => undefined)
+      .then(() => {
+        if (closed) return;
+        connected = connectToBackground();
+        setLink(connected);
+      });
+    return () => {
+      closed = true;
+      connected?.end();
+    };
   }, []);
 
   // The unread updates on the screen: seen once the person closes the popup, not before.
