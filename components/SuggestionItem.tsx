@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import { errorKeyText, t } from '@/utils/shared/i18n';
 import { siteOf } from '@/utils/shared/pages';
 import { statusWord } from '@/utils/shared/status-word';
@@ -51,16 +52,18 @@ export function SuggestionItem({
   const status = statusOf(suggestion);
   const theirs = suggestion.syncState === 'conflict' ? suggestion.remoteVersion : undefined;
   const unread = suggestion.unread !== undefined;
+  const link = useRef<HTMLAnchorElement>(null);
+  // Once, when it is first shown: a list refreshed later leaves the focus where the person put it.
+  useEffect(() => {
+    if (!focused) return;
+    link.current?.focus();
+    link.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [focused]);
   return (
     <li class={unread ? 'suggestion unread' : 'suggestion'} data-suggestion-id={suggestion.id}>
       <a
         href={suggestion.pageUrl}
-        ref={(link) => {
-          if (focused && link && document.activeElement !== link) {
-            link.focus();
-            link.scrollIntoView({ block: 'nearest' });
-          }
-        }}
+        ref={link}
         onClick={(event) => {
           event.preventDefault();
           onOpen(suggestion);

@@ -103,6 +103,33 @@ describe('a popup item', () => {
     expect(seen.textContent).toContain('We do this in March');
   });
 
+  it('takes the focus when a notice opened the list at it, once', async () => {
+    const asked = suggestion({});
+    const list = (focusedId?: string) =>
+      render(
+        <ul>
+          {[suggestion({}), asked].map((s) => (
+            <SuggestionItem
+              key={s.id}
+              suggestion={s}
+              relativeTime="now"
+              onOpen={() => undefined}
+              focused={s.id === focusedId}
+            />
+          ))}
+        </ul>,
+        document.body,
+      );
+    list(asked.id);
+    await vi.waitFor(() =>
+      expect(document.activeElement?.closest('li')?.dataset.suggestionId).toBe(asked.id),
+    );
+    (document.querySelector('li a') as HTMLAnchorElement).focus();
+    list(asked.id);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(document.activeElement?.closest('li')?.dataset.suggestionId).not.toBe(asked.id);
+  });
+
   it('after a 412 shows both versions and lets the person keep one', async () => {
     const onKeep = vi.fn();
     const conflicting = suggestion({
