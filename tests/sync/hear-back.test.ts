@@ -341,6 +341,28 @@ describe('an edit or withdrawal that meets 412 Precondition Failed', () => {
     expect(await endpointText(id)).toBe('My edit: merge steps 3, 4 and 5');
   });
 
+  it('sends an edit again without asking when colleagues only supported it meanwhile', async () => {
+    const { db, engine } = start();
+    const id = await sentSuggestion(db);
+    await engine.drain();
+    const sent = await db.suggestions.get(id);
+    const vote = await fetch(`${sent?.remoteId}/votes/colleague-voter-key-1`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    expect(vote.status).toBe(200);
+    await queueChange(db, id, { text: 'Edited after a colleague supported it' });
+    const writes = recordWrites();
+    await engine.drain();
+    expect(writes).toHaveLength(2);
+    expect(writes[0]?.ifMatch).toBe(sent?.etag);
+    expect(writes[1]?.ifMatch).not.toBe(sent?.etag);
+    const row = await db.suggestions.get(id);
+    expect(row).toMatchObject({ syncState: 'synced', voteCount: 1 });
+    expect(row?.remoteVersion).toBeUndefined();
+    expect(await endpointText(id)).toBe('Edited after a colleague supported it');
+  });
+
   it("Keep theirs takes the endpoint's version here and sends nothing", async () => {
     const { db, engine } = start();
     const id = await sentSuggestion(db);

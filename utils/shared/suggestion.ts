@@ -52,6 +52,12 @@ export interface Suggestion {
    */
   unread?: UnreadUpdate;
   /**
+   * The text the endpoint last stored from this device. An edit that meets a 412 over nothing
+   * but colleagues' votes or replies (this text and the status unchanged there) is no conflict:
+   * it is sent again with the fresh ETag, without asking.
+   */
+  sentText?: string;
+  /**
    * After a `412 Precondition Failed` on an edit or a withdrawal: the endpoint's current
    * version, kept beside the person's (the row's own fields) until they keep one.
    */

@@ -53,6 +53,8 @@ export const MAX_GARBAGE_ATTEMPTS = 5;
  */
 export const MAX_SERVER_ERRORS = 6;
 const IDS_PER_PULL = 200;
+/** An edit refused over votes or replies alone is sent again quietly this often, then asked. */
+const MAX_QUIET_RESENDS = 3;
 /** Longer than any request may take (20 s), shorter than a person's patience. */
 const WATCHDOG_MS = 30_000;
 const MAX_PAGES_PER_PULL = 20;
@@ -180,6 +182,7 @@ export function createSyncEngine(deps: SyncDeps) {
         return done(op, {
           syncState: 'synced',
           lastError: undefined,
+          sentText: parsed.output.body.find((body) => body.purpose === 'editing')?.value,
           ...remoteFields(parsed.output, outcome.etag),
         });
       }
@@ -344,8 +347,9 @@ export function createSyncEngine(deps: SyncDeps) {
       // A 412: the endpoint's copy changed since. Keep it beside the person's, so they can
       // choose; nothing is resent with the stale If-Match.
       for (const s of settlements) {
-        if (s.suggestion.syncState === 'conflict')
-          await fetchRemoteVersion(s.op.suggestionId, config);
+        if (s.suggestion.syncState === 'conflict') {
+          await fetchRemoteVersion(s.op.suggestionId, config, s.op);
+        }
       }
       const refused = settlements.find((s) => s.result === 'unauthorized');
       if (refused) {
@@ -598,7 +602,11 @@ export function createSyncEngine(deps: SyncDeps) {
    * After a 412: the endpoint's current version, kept beside the person's. Not reachable
    * now: the suggestion stays in conflict and Retry asks again.
    */
-  async function fetchRemoteVersion(suggestionId: string, config: SyncConfig): Promise<boolean> {
+  async function fetchRemoteVersion(
+    suggestionId: string,
+    config: SyncConfig,
+    refused?: OutboxOperation,
+  ): Promise<boolean> {
     const local = await db.suggestions.get(suggestionId);
     if (!local?.remoteId || local.syncState !== 'conflict') return false;
     const outcome = await exchange(
@@ -629,9 +637,34 @@ export function createSyncEngine(deps: SyncDeps) {
       modified: remote.modified,
       ...(outcome.etag ? { etag: outcome.etag } : {}),
     };
-    const kept = await db.transaction('rw', db.suggestions, async () => {
+    const kept = await db.transaction('rw', db.suggestions, db.outbox, async () => {
       const current = await db.suggestions.get(suggestionId);
       if (current?.syncState !== 'conflict') return false;
+      const onlyCounts =
+        refused?.kind === 'update' &&
+        refused.attempts < MAX_QUIET_RESENDS &&
+        current.sentText !== undefined &&
+        remoteVersion.text === current.sentText &&
+        remoteVersion.status === current.remoteStatus;
+      if (onlyCounts) {
+        // Colleagues supported or replied meanwhile: nothing of the person's is in question.
+        await db.suggestions.update(suggestionId, {
+          etag: remoteVersion.etag,
+          voteCount: remoteVersion.voteCount,
+          replyCount: remoteVersion.replyCount,
+          syncState: 'queued',
+          lastError: undefined,
+        });
+        await db.outbox.add({
+          id: crypto.randomUUID(),
+          suggestionId,
+          kind: 'update',
+          queuedAt: now(),
+          attempts: refused.attempts + 1,
+          notBefore: now(),
+        });
+        return true;
+      }
       await db.suggestions.update(suggestionId, { remoteVersion, updatedAt: now() });
       return true;
     });
