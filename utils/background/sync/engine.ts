@@ -275,23 +275,8 @@ export function createSyncEngine(deps: SyncDeps) {
           s.outbox === 'delete' ? [] : [{ key: s.op.id, changes: s.outbox.update }],
         ),
       );
-      // An edit's answer can carry a status the owner set meanwhile: news, as from a pull.
-      const rows = await db.suggestions.bulkGet(settlements.map((s) => s.op.suggestionId));
       await db.suggestions.bulkUpdate(
-        settlements.map((s, i) => {
-          const before = rows[i];
-          const status = s.suggestion.remoteStatus;
-          const news =
-            status !== undefined &&
-            before?.remoteStatus !== undefined &&
-            before.remoteStatus !== status;
-          return {
-            key: s.op.suggestionId,
-            changes: news
-              ? { ...s.suggestion, unread: { ...before?.unread, at: now(), status: true } }
-              : s.suggestion,
-          };
-        }),
+        settlements.map((s) => ({ key: s.op.suggestionId, changes: s.suggestion })),
       );
     });
   }
