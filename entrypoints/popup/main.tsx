@@ -86,7 +86,12 @@ function connectToBackground(): { report: (message: PopupPortMessage) => void; e
     }
   };
   const connect = () => {
-    port = browser.runtime.connect({ name: POPUP_PORT });
+    try {
+      port = browser.runtime.connect({ name: POPUP_PORT });
+    } catch {
+      // The extension was reloaded under this popup: there is no background to talk to.
+      return;
+    }
     port.onDisconnect.addListener(() => {
       port = null;
       if (!ended) setTimeout(connect, 1_000);
