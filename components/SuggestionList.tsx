@@ -1,7 +1,7 @@
 import { formatNumber, relativeTime } from '@/utils/shared/format';
 import { t } from '@/utils/shared/i18n';
 import type { Suggestion } from '@/utils/shared/suggestion';
-import { SuggestionItem } from './SuggestionItem';
+import { type KeepChoice, SuggestionItem } from './SuggestionItem';
 
 export interface Props {
   suggestions: Suggestion[];
@@ -11,6 +11,9 @@ export interface Props {
   locale: string;
   onOpen: (suggestion: Suggestion) => void;
   onRetry?: (suggestion: Suggestion) => void;
+  onKeep?: (suggestion: Suggestion, keep: KeepChoice) => void;
+  /** The suggestion asked for (a notification's click): focused and scrolled to. */
+  focusedId?: string;
   onShowMore: () => void;
 }
 
@@ -21,6 +24,8 @@ export function SuggestionList({
   locale,
   onOpen,
   onRetry,
+  onKeep,
+  focusedId,
   onShowMore,
 }: Props) {
   if (total === 0) return <p class="empty muted">{t('popupEmpty')}</p>;
@@ -34,6 +39,8 @@ export function SuggestionList({
             relativeTime={relativeTime(suggestion.updatedAt, now, locale)}
             onOpen={onOpen}
             onRetry={onRetry}
+            onKeep={onKeep}
+            focused={suggestion.id === focusedId}
           />
         ))}
       </ul>

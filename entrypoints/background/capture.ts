@@ -419,6 +419,13 @@ export function createCapture(deps: CaptureDeps) {
       if (text.length > MAX_SUGGESTION_LENGTH) throw new RequestError('errorTooLong');
       await db.transaction('rw', db.suggestions, db.outbox, async () => {
         const own = await ownSubmitted(session, data.id);
+        if (own.syncState === 'conflict') {
+          // An earlier change met a 412: the endpoint's version waits beside the person's for
+          // them to keep one (the popup). This edit becomes their version; nothing is sent
+          // with the stale ETag.
+          await db.suggestions.update(own.id, { text, updatedAt: now() });
+          return;
+        }
         const pending = await db.outbox.where('suggestionId').equals(own.id).toArray();
         await db.suggestions.update(own.id, {
           text,
@@ -440,6 +447,11 @@ export function createCapture(deps: CaptureDeps) {
       const session = await sessionFor(context, data.capability, 'act');
       await db.transaction('rw', db.suggestions, db.outbox, async () => {
         const own = await ownSubmitted(session, data.id);
+        if (own.syncState === 'conflict') {
+          // As for an edit: withdrawing becomes the person's version beside the endpoint's.
+          await db.suggestions.update(own.id, { withdrawn: true, updatedAt: now() });
+          return;
+        }
         const pending = await db.outbox.where('suggestionId').equals(own.id).toArray();
         const neverSent = !own.remoteId && pending.every((op) => op.body === undefined);
         if (neverSent) {

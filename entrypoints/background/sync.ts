@@ -5,6 +5,7 @@ import type { ErrorLog } from '@/utils/background/error-log';
 import { syncStatusItem } from '@/utils/background/settings';
 import { createSyncEngine, type SyncEngine } from '@/utils/background/sync/engine';
 import { countUnsent } from './badge';
+import { createPopupLink } from './popup-link';
 import { defineHandlers } from './router';
 import { loadSyncConfig } from './settings';
 
@@ -48,6 +49,14 @@ export function createSync({ db, log, onChange, engine: given }: SyncDeps) {
       },
     });
   const drain = logged('drain', () => engine.drain());
+  const popupLink = createPopupLink({
+    db,
+    self: { id: browser.runtime.id, origin: browser.runtime.getURL('/') },
+    pull: () => engine.pullStatuses(),
+    lastPullAt: async () => (await syncStatusItem.getValue()).lastPullAt,
+    onChange,
+    onError: (where, error) => void log.record('background', `sync/${where}`, error),
+  });
   const pull = logged('pull', () => engine.drain().then(() => engine.pullStatuses()));
 
   const handlers = defineHandlers({
@@ -71,6 +80,12 @@ export function createSync({ db, log, onChange, engine: given }: SyncDeps) {
     async retrySuggestion({ id }) {
       return { queued: await engine.retry(id) };
     },
+    async resolveConflict({ id, keep }) {
+      return { resolved: await engine.resolveConflict(id, keep) };
+    },
+    async markSeen({ items }) {
+      return { seen: await popupLink.markSeen(items) };
+    },
   });
 
   return {
@@ -78,7 +93,12 @@ export function createSync({ db, log, onChange, engine: given }: SyncDeps) {
     /** Something entered the outbox, or the settings changed: send soon. */
     drain,
     sendNow: logged('send', () => engine.sendNow()),
+    /** The popup's port (see createPopupLink). */
+    popupLink,
     start() {
+      browser.runtime.onConnect.addListener((port) => {
+        popupLink.connect(port);
+      });
       browser.alarms.onAlarm.addListener((alarm) => {
         if (alarm.name === SYNC_ALARM) drain();
         if (alarm.name === PULL_ALARM) pull();

@@ -9,7 +9,14 @@ import { SuggestionList } from '@/components/SuggestionList';
 import { SyncStatusBar } from '@/components/SyncStatusBar';
 import { relativeTime } from '@/utils/shared/format';
 import { describeError, t, uiLocale } from '@/utils/shared/i18n';
-import { onEvents, type SyncOverview, sendMessage } from '@/utils/shared/messaging';
+import {
+  onEvents,
+  POPUP_ALIVE_MS,
+  POPUP_PORT,
+  type PopupPortMessage,
+  type SyncOverview,
+  sendMessage,
+} from '@/utils/shared/messaging';
 import { openEditorOnTab } from '@/utils/shared/open-editor';
 import { normalizePageUrl } from '@/utils/shared/pages';
 import type { Suggestion } from '@/utils/shared/suggestion';
@@ -58,6 +65,53 @@ async function downloadExport(format: ExportFormat): Promise<number> {
 // Asked before anything renders: the list is what the person opened the popup for.
 const firstPage = newestSuggestions(PAGE_SIZE);
 const firstOverview = sendMessage('getSyncOverview', {});
+
+/** A notification's click opens the list at its suggestion (`?suggestion=<id>`). */
+const focusedId = new URLSearchParams(location.search).get('suggestion') ?? undefined;
+
+/**
+ * The link to the background while this popup is open: it brings statuses back live, and the
+ * unread updates reported here are seen once the popup closes. A background that was stopped
+ * drops the port: connect again and report again.
+ */
+function connectToBackground(): { report: (message: PopupPortMessage) => void; end: () => void } {
+  let port: ReturnType<typeof browser.runtime.connect> | null = null;
+  let ended = false;
+  let lastShown: PopupPortMessage | null = null;
+  const post = (message: PopupPortMessage) => {
+    try {
+      port?.postMessage(message);
+    } catch {
+      // Disconnected meanwhile: the reconnect sends what was shown again.
+    }
+  };
+  const connect = () => {
+    try {
+      port = browser.runtime.connect({ name: POPUP_PORT });
+    } catch {
+      // The extension was reloaded under this popup: there is no background to talk to.
+      return;
+    }
+    port.onDisconnect.addListener(() => {
+      port = null;
+      if (!ended) setTimeout(connect, 1_000);
+    });
+    if (lastShown) post(lastShown);
+  };
+  connect();
+  const alive = setInterval(() => post({ kind: 'alive' }), POPUP_ALIVE_MS);
+  return {
+    report(message) {
+      if (message.kind === 'shown') lastShown = message;
+      post(message);
+    },
+    end() {
+      ended = true;
+      clearInterval(alive);
+      port?.disconnect();
+    },
+  };
+}
 
 /** The web page the popup was opened over, if it is one: asked once, used by every part. */
 const activePage: Promise<ActivePage | null> = browser.tabs
@@ -116,12 +170,34 @@ function Popup() {
     void activePage.then((page) => page && setTabId(page.tabId));
     void show(firstPage);
     void firstOverview.then(setOverview, (e) => setError(describeError(e)));
-    // What became of them: statuses come back while the person looks (the list refreshes
-    // when the background reports a change). An unreachable endpoint shows in the sync bar.
-    void sendMessage('refreshStatuses', {}).catch((e) =>
-      sendMessage('reportError', { where: 'popup/refreshStatuses', message: String(e) }),
-    );
   }, [show]);
+
+  // What became of them: statuses come back while the person looks (the background pulls
+  // while this is connected; the list refreshes when it reports a change). An unreachable
+  // endpoint shows in the sync bar.
+  const [link, setLink] = useState<ReturnType<typeof connectToBackground> | null>(null);
+  useEffect(() => {
+    let connected: ReturnType<typeof connectToBackground> | null = null;
+    let closed = false;
+    // Once the first list is in: a pull must not compete with what the popup was opened for.
+    void firstPage
+      .catch(() => undefined)
+      .then(() => {
+        if (closed) return;
+        connected = connectToBackground();
+        setLink(connected);
+      });
+    return () => {
+      closed = true;
+      connected?.end();
+    };
+  }, []);
+
+  // The unread updates on the screen: seen once the person closes the popup, not before.
+  useEffect(() => {
+    const shown = items.flatMap((s) => (s.unread ? [{ id: s.id, at: s.unread.at }] : []));
+    if (shown.length > 0) link?.report({ kind: 'shown', items: shown.slice(0, 500) });
+  }, [items, link]);
 
   useEffect(
     () => onEvents({ suggestionsChanged: () => void load(Math.max(items.length, PAGE_SIZE)) }),
@@ -187,9 +263,23 @@ function Popup() {
             total={total}
             now={Date.now()}
             locale={locale}
-            onOpen={(s) => void browser.tabs.create({ url: s.pageUrl })}
+            focusedId={focusedId}
+            onOpen={(s) => {
+              // Opening it is seeing it.
+              if (s.unread) {
+                void sendMessage('markSeen', { items: [{ id: s.id, at: s.unread.at }] }).catch(
+                  (e) => setError(describeError(e)),
+                );
+              }
+              void browser.tabs.create({ url: s.pageUrl });
+            }}
             onRetry={(s) =>
               void sendMessage('retrySuggestion', { id: s.id }).catch((e) =>
+                setError(describeError(e)),
+              )
+            }
+            onKeep={(s, keep) =>
+              void sendMessage('resolveConflict', { id: s.id, keep }).catch((e) =>
                 setError(describeError(e)),
               )
             }

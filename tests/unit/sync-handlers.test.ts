@@ -13,6 +13,7 @@ function fakeEngine() {
     drain: vi.fn(async () => {}),
     pullStatuses: vi.fn(async () => 2),
     retry: vi.fn(async () => true),
+    resolveConflict: vi.fn(async () => true),
     sendNow: vi.fn(async () => {}),
   } satisfies SyncEngine;
 }

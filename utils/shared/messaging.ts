@@ -45,6 +45,12 @@ const draftFields = {
 
 const empty = v.object({});
 
+/** Suggestions and the unread update each showed (its `unread.at`), as the popup reports them. */
+const seenItems = v.pipe(
+  v.array(v.object({ id: uuid, at: v.pipe(v.number(), v.integer(), v.minValue(0)) })),
+  v.maxLength(500),
+);
+
 export const requests = {
   // ── From the page's content script ──────────────────────────────────────────────────────
   /** The person opened the editor on a page; the selection (if any) becomes the quote. */
@@ -131,6 +137,13 @@ export const requests = {
   /** The popup opened: bring statuses back if the last look is more than a minute old. */
   refreshStatuses: { from: 'extension', schema: empty },
   retrySuggestion: { from: 'extension', schema: v.object({ id: uuid }) },
+  /** After a 412, the person keeps their version (sent again) or the endpoint's (taken here). */
+  resolveConflict: {
+    from: 'extension',
+    schema: v.object({ id: uuid, keep: v.picklist(['mine', 'theirs']) }),
+  },
+  /** The person opened these suggestions: the updates they showed are seen. */
+  markSeen: { from: 'extension', schema: v.object({ items: seenItems }) },
   getSettings: { from: 'extension', schema: empty },
   saveSettings: {
     from: 'extension',
@@ -325,6 +338,8 @@ export interface Responses {
   syncNow: { pending: number };
   refreshStatuses: { updated: number };
   retrySuggestion: { queued: boolean };
+  resolveConflict: { resolved: boolean };
+  markSeen: { seen: number };
   getSettings: SettingsView;
   saveSettings: { endpointUrl: string };
   testConnection: ConnectionReport;
@@ -382,6 +397,24 @@ export function onEvents(listeners: { [K in EventType]?: (data: Events[K]) => vo
   browser.runtime.onMessage.addListener(listener);
   return () => browser.runtime.onMessage.removeListener(listener);
 }
+
+// ── The popup's port: open while a popup (or the list in a tab) is open ────────────────────
+/**
+ * A popup connects a runtime Port by this name. While it is connected the background brings
+ * statuses back every LIVE_PULL_MS or so (the popup says it is still there every
+ * POPUP_ALIVE_MS); the unread updates it reports as shown are seen once it closes, so the mark
+ * stays while the person looks.
+ */
+export const POPUP_PORT = 'flywheel-popup';
+export { POPUP_ALIVE_MS } from './live-pull';
+
+export const popupPortMessage = v.variant('kind', [
+  /** Still open. */
+  v.object({ kind: v.literal('alive') }),
+  /** These unread updates are on the screen (added to those reported before). */
+  v.object({ kind: v.literal('shown'), items: seenItems }),
+]);
+export type PopupPortMessage = v.InferOutput<typeof popupPortMessage>;
 
 // ── Page commands: to the content script of one tab ──────────────────────────────────────
 // Checked by hand, not with a schema: the content script must stay small (no valibot in it).

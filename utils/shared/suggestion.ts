@@ -42,9 +42,58 @@ export interface Suggestion {
   lastError?: string;
   /** The author took it back: deleted at the endpoint (once sent), kept here as a record. */
   withdrawn?: boolean;
+  /** The process owner's latest reply (the endpoint marks it `fromOwner`), once read. */
+  ownerReply?: OwnerReply;
+  /** The `replyCount` the replies were last read at: another count means read them again. */
+  repliesReadAt?: number;
+  /**
+   * An answer the person has not had the chance to see yet (a new status, a new owner reply):
+   * marked in the popup and counted by the toolbar badge until seen.
+   */
+  unread?: UnreadUpdate;
+  /**
+   * The text the endpoint last stored from this device. An edit that meets a 412 over nothing
+   * but colleagues' votes or replies (this text and the status unchanged there) is no conflict:
+   * it is sent again with the fresh ETag, without asking.
+   */
+  sentText?: string;
+  /**
+   * After a `412 Precondition Failed` on an edit or a withdrawal: the endpoint's current
+   * version, kept beside the person's (the row's own fields) until they keep one.
+   */
+  remoteVersion?: RemoteVersion;
   createdAt: number;
   updatedAt: number;
   submittedAt?: number;
+}
+
+/** A reply from the process owner, as the author's popup shows it. */
+export interface OwnerReply {
+  text: string;
+  /** When the endpoint says it was posted (ISO 8601): tells one reply from the next. */
+  created: string;
+}
+
+export interface UnreadUpdate {
+  /** When it arrived: a popup that showed this one marks this one seen, not a later one. */
+  at: number;
+  /** The status changed (to the row's `remoteStatus`). */
+  status?: boolean;
+  /** The process owner replied (the row's `ownerReply`). */
+  reply?: boolean;
+  /** The annotation's `modified` when it arrived: one notice per change, across restarts. */
+  modified?: string;
+}
+
+/** The endpoint's copy of a suggestion, as it was when an edit or withdrawal met a 412. */
+export interface RemoteVersion {
+  text: string;
+  status: RemoteStatus;
+  /** Its ETag: keeping the person's version replaces exactly this one. */
+  etag?: string;
+  voteCount: number;
+  replyCount: number;
+  modified: string;
 }
 
 /** One pending change for the endpoint, written in the same transaction as the change. */

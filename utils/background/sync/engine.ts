@@ -8,9 +8,16 @@ import {
   IncomingSuggestionSchema,
   StoredSuggestionSchema,
 } from '../../protocol/annotation';
-import type { OutboxOperation, Suggestion } from '../../shared/suggestion';
+import type {
+  OutboxOperation,
+  OwnerReply,
+  RemoteVersion,
+  Suggestion,
+  UnreadUpdate,
+} from '../../shared/suggestion';
 import type { SyncStatus } from '../../shared/sync-status';
 import type { AuthorSecret, FlywheelDatabase } from '../db';
+import { fetchReplies } from '../page-listing';
 import { remoteFields, remoteKey, toAnnotation } from './annotation';
 import { newAuthorSecret } from './author-secret';
 import { backoffDelay } from './backoff';
@@ -47,6 +54,8 @@ export const MAX_GARBAGE_ATTEMPTS = 5;
  */
 export const MAX_SERVER_ERRORS = 6;
 const IDS_PER_PULL = 200;
+/** An edit refused over votes or replies alone is sent again quietly this often, then asked. */
+const MAX_QUIET_RESENDS = 3;
 /** Longer than any request may take (20 s), shorter than a person's patience. */
 const WATCHDOG_MS = 30_000;
 const MAX_PAGES_PER_PULL = 20;
@@ -182,6 +191,7 @@ export function createSyncEngine(deps: SyncDeps) {
         return done(op, {
           syncState: 'synced',
           lastError: undefined,
+          sentText: parsed.output.body.find((body) => body.purpose === 'editing')?.value,
           ...remoteFields(parsed.output, outcome.etag),
         });
       }
@@ -330,6 +340,13 @@ export function createSyncEngine(deps: SyncDeps) {
         }
       }
       await settleAll(settlements);
+      // A 412: the endpoint's copy changed since. Keep it beside the person's, so they can
+      // choose; nothing is resent with the stale If-Match.
+      for (const s of settlements) {
+        if (s.suggestion.syncState === 'conflict') {
+          await fetchRemoteVersion(s.op.suggestionId, config, s.op);
+        }
+      }
       const refused = settlements.find((s) => s.result === 'unauthorized');
       if (refused) {
         await updateStatus({
@@ -378,21 +395,107 @@ export function createSyncEngine(deps: SyncDeps) {
     return running;
   }
 
-  /** Stores what the endpoint says of one suggestion; true when something changed. */
-  async function applyRemote(local: Suggestion, item: unknown, etag: string | null) {
+  /** What the endpoint says of one suggestion: the fields we keep, and when it last changed. */
+  function parseRemote(item: unknown, etag: string | null) {
     const parsed = v.safeParse(StoredSuggestionSchema, item);
-    if (!parsed.success) return false;
-    const fields = remoteFields(parsed.output, etag);
-    if (
-      local.remoteStatus === fields.remoteStatus &&
-      local.voteCount === fields.voteCount &&
-      local.replyCount === fields.replyCount &&
-      (etag === null || local.etag === etag)
-    ) {
-      return false;
+    if (!parsed.success) return null;
+    const editing = parsed.output.body.find((body) => body.purpose === 'editing');
+    return {
+      fields: remoteFields(parsed.output, etag),
+      modified: parsed.output.modified,
+      text: editing?.value ?? '',
+    };
+  }
+  type Remote = NonNullable<ReturnType<typeof parseRemote>>;
+
+  /**
+   * What one answer changes on the local row, or null for nothing. A new status (not the
+   * first "submitted", which only acknowledges it) or a new reply from the process owner is
+   * an unread update. Replies are read when the reply count moved since they were last read,
+   * by a request for this one suggestion alone (so an anonymous one is never named beside
+   * another).
+   */
+  async function answerFor(
+    local: Suggestion,
+    remote: Remote | 'unchanged',
+    config: SyncConfig,
+  ): Promise<Partial<Suggestion> | null> {
+    const changes: Partial<Suggestion> = {};
+    let changed = false;
+    let statusNews = false;
+    if (remote !== 'unchanged') {
+      const { fields } = remote;
+      if (
+        local.remoteStatus !== fields.remoteStatus ||
+        local.voteCount !== fields.voteCount ||
+        local.replyCount !== fields.replyCount ||
+        (fields.etag !== undefined && local.etag !== fields.etag)
+      ) {
+        Object.assign(changes, fields);
+        changed = true;
+        statusNews = local.remoteStatus !== undefined && local.remoteStatus !== fields.remoteStatus;
+      }
     }
-    await db.suggestions.update(local.id, { ...fields, updatedAt: now() });
-    return true;
+    const replyCount = changes.replyCount ?? local.replyCount ?? 0;
+    let replyNews = false;
+    if (local.remoteId && replyCount !== (local.repliesReadAt ?? 0)) {
+      try {
+        const replies = replyCount > 0 ? await fetchReplies(local.remoteId, config, fetchImpl) : [];
+        const latest = replies.filter((reply) => reply.fromOwner).at(-1);
+        const ownerReply: OwnerReply | undefined = latest
+          ? { text: latest.text, created: latest.created }
+          : undefined;
+        replyNews =
+          ownerReply !== undefined &&
+          (ownerReply.created !== local.ownerReply?.created ||
+            ownerReply.text !== local.ownerReply?.text);
+        changes.ownerReply = ownerReply;
+        changes.repliesReadAt = replyCount;
+        changed = true;
+      } catch {
+        // Left for the next pull: the count still differs from the one the replies were read at.
+      }
+    }
+    if (!changed) return null;
+    if (statusNews || replyNews) {
+      const unread: UnreadUpdate = { at: now() };
+      if (statusNews) unread.status = true;
+      if (replyNews) unread.reply = true;
+      if (remote !== 'unchanged') unread.modified = remote.modified;
+      changes.unread = unread;
+    }
+    changes.updatedAt = now();
+    return changes;
+  }
+
+  /**
+   * Writes what the pulls brought back, each row read again first: an update not yet seen
+   * stays unread beside a newer one (both marks kept).
+   */
+  async function storeAnswers(answers: [string, Partial<Suggestion>][]): Promise<number> {
+    if (answers.length === 0) return 0;
+    return db.transaction('rw', db.suggestions, async () => {
+      let stored = 0;
+      for (const [id, changes] of answers) {
+        const current = await db.suggestions.get(id);
+        if (!current) continue;
+        const { unread } = changes;
+        const merged: Partial<Suggestion> =
+          unread && current.unread
+            ? {
+                ...changes,
+                unread: {
+                  ...unread,
+                  status: unread.status || current.unread.status || undefined,
+                  reply: unread.reply || current.unread.reply || undefined,
+                },
+              }
+            : changes;
+        await db.suggestions.update(id, merged);
+        stored++;
+      }
+      return stored;
+    });
   }
 
   type PullResult = 'ok' | 'unauthorized' | 'stop';
@@ -424,14 +527,16 @@ export function createSyncEngine(deps: SyncDeps) {
           : undefined;
       first = false;
       if (!page) return ['ok', updated];
-      await db.transaction('rw', db.suggestions, async () => {
-        for (const item of page.items) {
-          const local = byRemoteId.get(item.id);
-          if (local && item.motivation === 'editing' && (await applyRemote(local, item, null))) {
-            updated++;
-          }
-        }
-      });
+      // Replies are read outside the transaction (a request would end it), then written at once.
+      const answers: [string, Partial<Suggestion>][] = [];
+      for (const item of page.items) {
+        const local = byRemoteId.get(item.id);
+        const remote = local && item.motivation === 'editing' ? parseRemote(item, null) : null;
+        if (!local || !remote) continue;
+        const changes = await answerFor(local, remote, config);
+        if (changes) answers.push([local.id, changes]);
+      }
+      updated += await storeAnswers(answers);
       url = page.next;
     }
     return ['ok', updated];
@@ -454,8 +559,12 @@ export function createSyncEngine(deps: SyncDeps) {
       return ['unauthorized', 0];
     }
     if (outcome.kind === 'retry') return ['stop', 0];
-    if (outcome.kind !== 'ok' || outcome.status === 304) return ['ok', 0];
-    return ['ok', (await applyRemote(local, outcome.body, outcome.etag)) ? 1 : 0];
+    if (outcome.kind !== 'ok') return ['ok', 0];
+    // A 304 may still leave replies unread: an edit's answer can have brought the new count.
+    const remote = outcome.status === 304 ? 'unchanged' : parseRemote(outcome.body, outcome.etag);
+    if (!remote) return ['ok', 0];
+    const changes = await answerFor(local, remote, config);
+    return ['ok', changes ? await storeAnswers([[local.id, changes]]) : 0];
   }
 
   /**
@@ -498,16 +607,138 @@ export function createSyncEngine(deps: SyncDeps) {
     return updated;
   }
 
+  /**
+   * After a 412: the endpoint's current version, kept beside the person's. Not reachable
+   * now: the suggestion stays in conflict and Retry asks again.
+   */
+  async function fetchRemoteVersion(
+    suggestionId: string,
+    config: SyncConfig,
+    refused?: OutboxOperation,
+  ): Promise<boolean> {
+    const local = await db.suggestions.get(suggestionId);
+    if (!local?.remoteId || local.syncState !== 'conflict') return false;
+    const outcome = await exchange(
+      fetchImpl,
+      annotationUrl(config.endpointUrl, local.remoteId),
+      { method: 'GET' },
+      config,
+      { now: now(), timeoutMs: deps.timeoutMs },
+    );
+    if (outcome.kind === 'gone') {
+      // Deleted at the endpoint meanwhile: a withdrawal is done; an edit has nothing left.
+      await db.suggestions.update(
+        suggestionId,
+        local.withdrawn
+          ? { syncState: 'synced', lastError: undefined, remoteVersion: undefined }
+          : { syncState: 'failed', lastError: 'errorEndpointGone', remoteVersion: undefined },
+      );
+      return true;
+    }
+    if (outcome.kind !== 'ok') return false;
+    const remote = parseRemote(outcome.body, outcome.etag);
+    if (!remote) return false;
+    const remoteVersion: RemoteVersion = {
+      text: remote.text,
+      status: remote.fields.remoteStatus,
+      voteCount: remote.fields.voteCount,
+      replyCount: remote.fields.replyCount,
+      modified: remote.modified,
+      ...(outcome.etag ? { etag: outcome.etag } : {}),
+    };
+    const kept = await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      const current = await db.suggestions.get(suggestionId);
+      if (current?.syncState !== 'conflict') return false;
+      const onlyCounts =
+        refused?.kind === 'update' &&
+        refused.attempts < MAX_QUIET_RESENDS &&
+        current.sentText !== undefined &&
+        remoteVersion.text === current.sentText &&
+        remoteVersion.status === current.remoteStatus;
+      if (onlyCounts) {
+        // Colleagues supported or replied meanwhile: nothing of the person's is in question.
+        await db.suggestions.update(suggestionId, {
+          etag: remoteVersion.etag,
+          voteCount: remoteVersion.voteCount,
+          replyCount: remoteVersion.replyCount,
+          syncState: 'queued',
+          lastError: undefined,
+        });
+        await db.outbox.add({
+          id: crypto.randomUUID(),
+          suggestionId,
+          kind: 'update',
+          queuedAt: now(),
+          attempts: refused.attempts + 1,
+          notBefore: now(),
+        });
+        return true;
+      }
+      await db.suggestions.update(suggestionId, { remoteVersion, updatedAt: now() });
+      return true;
+    });
+    return kept;
+  }
+
+  /**
+   * The person chose after a 412. `mine`: their version replaces the endpoint's, sent with the
+   * ETag of the version they saw (a newer change there meets a 412 again, and is shown again).
+   * `theirs`: the local row takes the endpoint's version and nothing is sent.
+   */
+  async function resolveConflict(suggestionId: string, keep: 'mine' | 'theirs'): Promise<boolean> {
+    const resolved = await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      const suggestion = await db.suggestions.get(suggestionId);
+      const theirs = suggestion?.remoteVersion;
+      if (suggestion?.syncState !== 'conflict' || !theirs) return false;
+      await db.outbox.where('suggestionId').equals(suggestionId).delete();
+      const endpoint: Partial<Suggestion> = {
+        remoteStatus: theirs.status,
+        voteCount: theirs.voteCount,
+        replyCount: theirs.replyCount,
+        etag: theirs.etag,
+        remoteVersion: undefined,
+        lastError: undefined,
+        updatedAt: now(),
+      };
+      if (keep === 'theirs') {
+        await db.suggestions.update(suggestionId, {
+          ...endpoint,
+          text: theirs.text,
+          withdrawn: undefined,
+          syncState: 'synced',
+        });
+        return true;
+      }
+      await db.suggestions.update(suggestionId, { ...endpoint, syncState: 'queued' });
+      await db.outbox.add({
+        id: crypto.randomUUID(),
+        suggestionId,
+        kind: suggestion.withdrawn ? 'delete' : 'update',
+        queuedAt: now(),
+        attempts: 0,
+        notBefore: now(),
+      });
+      return true;
+    });
+    if (resolved) {
+      deps.onChange();
+      if (keep === 'mine') void drain();
+    }
+    return resolved;
+  }
+
   /** Hand-made retry of a failed or conflicting suggestion: queued again with a fresh operation. */
   async function retry(suggestionId: string): Promise<boolean> {
+    const conflicting = await db.suggestions.get(suggestionId);
+    if (conflicting?.syncState === 'conflict') {
+      // Never the stale If-Match again: fetch what the endpoint has, for the person to choose.
+      const config = await deps.loadConfig();
+      if (config && (await fetchRemoteVersion(suggestionId, config))) deps.onChange();
+      return false;
+    }
     const queued = await db.transaction('rw', db.suggestions, db.outbox, async () => {
       const suggestion = await db.suggestions.get(suggestionId);
-      if (
-        !suggestion ||
-        (suggestion.syncState !== 'failed' && suggestion.syncState !== 'conflict')
-      ) {
-        return false;
-      }
+      if (suggestion?.syncState !== 'failed') return false;
       await db.outbox.where('suggestionId').equals(suggestionId).delete();
       if (suggestion.withdrawn && !suggestion.remoteId) {
         // Withdrawn before it ever reached the endpoint: there is nothing left to send.
@@ -542,7 +773,7 @@ export function createSyncEngine(deps: SyncDeps) {
     await pullStatuses();
   }
 
-  return { recover, drain, pullStatuses, retry, sendNow };
+  return { recover, drain, pullStatuses, retry, resolveConflict, sendNow };
 }
 
 export type SyncEngine = ReturnType<typeof createSyncEngine>;
