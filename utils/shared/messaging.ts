@@ -14,6 +14,7 @@ import { LIMITS } from '../protocol/vocabulary';
 import type { PageLabelTemplates } from './page-labels';
 import {
   CATEGORIES,
+  type Category,
   MAX_DRAFT_LENGTH,
   MAX_PAGE_SUGGESTIONS,
   MAX_TITLE_LENGTH,
@@ -39,7 +40,8 @@ const draftFields = {
   capability,
   draftId: uuid,
   text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_LENGTH)),
-  category: v.picklist(CATEGORIES),
+  /** A draft may have no category yet (none is preset); a submitted suggestion always has one. */
+  category: v.optional(v.picklist(CATEGORIES)),
   anonymous: v.boolean(),
 };
 
@@ -82,7 +84,10 @@ export const requests = {
   // ── From the editor frame (each carries the capability it was opened with) ──────────────
   loadEditor: { from: 'editor', schema: v.object({ capability }) },
   saveDraft: { from: 'editor', schema: v.object(draftFields) },
-  submitSuggestion: { from: 'editor', schema: v.object(draftFields) },
+  submitSuggestion: {
+    from: 'editor',
+    schema: v.object({ ...draftFields, category: v.picklist(CATEGORIES) }),
+  },
   closeEditor: { from: 'editor', schema: v.object({ capability }) },
   /** The author changes the text of their own submitted suggestion (opened from its mark). */
   editSuggestion: {
@@ -177,13 +182,14 @@ export interface EditorState {
   pageTitle: string;
   quote: string;
   text: string;
-  category: Suggestion['category'];
+  /** The draft's category; absent while none is chosen. */
+  category?: Category;
   anonymous: boolean;
   /** A suggestion opened from its highlight may be submitted already: shown, not edited. */
   syncState: Suggestion['syncState'];
   remoteStatus?: Suggestion['remoteStatus'];
   /** The categories the organisation offers, in its order. */
-  categories: readonly Suggestion['category'][];
+  categories: readonly Category[];
   /** The organisation allows anonymous suggestions. */
   allowAnonymous: boolean;
   /** The person's own submitted suggestion: they may edit or withdraw it. */
@@ -227,7 +233,7 @@ export interface SettingsView {
   policy: {
     authMode?: AuthMode;
     allowAnonymous?: boolean;
-    categories?: Suggestion['category'][];
+    categories?: Category[];
     allowScreenshot?: boolean;
   };
 }
