@@ -45,6 +45,15 @@ const draftFields = {
   anonymous: v.boolean(),
 };
 
+/** What is submitted: the draft's fields, with a category chosen. */
+const submitFields = {
+  capability,
+  draftId: uuid,
+  text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_LENGTH)),
+  category: v.picklist(CATEGORIES),
+  anonymous: v.boolean(),
+};
+
 const empty = v.object({});
 
 export const requests = {
@@ -84,10 +93,7 @@ export const requests = {
   // ── From the editor frame (each carries the capability it was opened with) ──────────────
   loadEditor: { from: 'editor', schema: v.object({ capability }) },
   saveDraft: { from: 'editor', schema: v.object(draftFields) },
-  submitSuggestion: {
-    from: 'editor',
-    schema: v.object({ ...draftFields, category: v.picklist(CATEGORIES) }),
-  },
+  submitSuggestion: { from: 'editor', schema: v.object(submitFields) },
   closeEditor: { from: 'editor', schema: v.object({ capability }) },
   /** The author changes the text of their own submitted suggestion (opened from its mark). */
   editSuggestion: {
