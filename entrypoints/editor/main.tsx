@@ -12,6 +12,7 @@ import { statusWord } from '@/utils/shared/status-word';
 import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
 import { createDraftSaver } from '@/utils/ui/draft-saver';
 import { useReallyVisible } from '@/utils/ui/use-really-visible';
+import { reportSize } from './report-size';
 
 // The capability the background issued for this frame, handed over in the address's fragment
 // (never sent to a server). Read once, then taken out of the address.
@@ -195,3 +196,4 @@ async function start() {
 }
 
 void start();
+reportSize();
