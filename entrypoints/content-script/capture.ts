@@ -16,7 +16,7 @@ export interface Capture {
   /** Lets the person pick an element, then opens the editor on it. */
   suggestOnElement(): Promise<void>;
   /** Opens one of the page's suggestions (a mark the person clicked) in the frame. */
-  open(id: string): Promise<void>;
+  open(id: string, anchor?: Anchor): Promise<void>;
   /** The frame was replaced under us: open the same draft again with a fresh capability. */
   reopen(): Promise<void>;
 }
@@ -71,10 +71,10 @@ export function createCapture(page: PageContext, overlay: Overlay, editor: Edito
         picking = false;
       }
     },
-    async open(id) {
+    async open(id, anchor) {
       try {
         const { capability } = await sendMessage('openSuggestion', { pageUrl: location.href, id });
-        editor.open(capability);
+        editor.open(capability, anchor);
       } catch (error) {
         await failed('marks/open', error);
       }

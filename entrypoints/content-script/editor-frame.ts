@@ -57,6 +57,8 @@ export function createEditorFrame(
   let anchor: Anchor = null;
   /** The editor's own height, as it last said (until it does, a guess). */
   let height = 360;
+  /** Below, above, right or left of its text (0 to 3). */
+  let lastSide = 0;
 
   /**
    * Below the text it is about, else above, beside it, or where there is most room; never over
@@ -79,9 +81,11 @@ export function createEditorFrame(
       Math.min(height, side < 2 ? (room[side] as number) : tall),
     ];
     const area = (side: number) => (size(side)[0] as number) * (size(side)[1] as number);
-    // Only a side with all the room the editor wants has its whole area: the first such wins.
-    let side = anchor ? 0 : 1;
-    if (anchor) for (let i = 1; i < 4; i++) if (area(i) > area(side)) side = i;
+    // Only a side with all the room the editor wants has its whole area. The side it is on
+    // wins a tie, so it does not jump about as it grows and shrinks; else the first such.
+    let side = anchor ? lastSide : 1;
+    if (anchor) for (let i = 0; i < 4; i++) if (area(i) > area(side)) side = i;
+    lastSide = side;
     const [w = 0, h = 0] = size(side);
     const clamp = (n: number, max: number) => Math.max(EDGE, Math.min(n, max));
     mounted.restyle({
@@ -99,6 +103,7 @@ export function createEditorFrame(
 
   function open(capability: string, at: Anchor = selected()) {
     anchor = at;
+    lastSide = 0;
     if (mounted) {
       // A new frame, not a new address for the old one: only the fragment would change, and
       // that is no new document.

@@ -171,8 +171,20 @@ describe('the editor frame', () => {
   it('ignores a page that posts sizes of its own', async () => {
     const page = await browser.context.newPage();
     await page.goto(site.url('/test/placement.html'));
-    const { selected } = await openOn(page, 'Print the form and ask your manager to sign it.');
+    // What the page's own scripts hear: the editor's sizes must not be among it.
+    await page.evaluate(() => {
+      const heard: string[] = [];
+      (window as unknown as { heard: string[] }).heard = heard;
+      window.addEventListener('message', (event) => heard.push(event.origin), true);
+    });
+    const { editor, selected } = await openOn(
+      page,
+      'Print the form and ask your manager to sign it.',
+    );
+    await editor.getByRole('textbox', { name: 'Suggestion' }).focus();
+    await page.keyboard.insertText('Two lines\nof text');
     const before = await settledBox(page);
+    expect(await page.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual([]);
     await page.evaluate(() => {
       const fakes: unknown[] = [
         5_000,
