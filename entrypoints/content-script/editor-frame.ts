@@ -109,23 +109,22 @@ export function createEditorFrame(
       // that is no new document.
       frame?.remove();
       expectedLoads = 0;
-      mounted.root.append(newFrame(capability));
-      return;
+    } else {
+      returnFocusTo = document.activeElement;
+      mounted = createProtectedHost(
+        page,
+        'editor',
+        {
+          position: 'fixed',
+          'z-index': '2147483647',
+          display: 'block',
+          visibility: 'visible',
+          opacity: '1',
+          margin: '0',
+        },
+        FRAME_CSS,
+      );
     }
-    returnFocusTo = document.activeElement;
-    mounted = createProtectedHost(
-      page,
-      'editor',
-      {
-        position: 'fixed',
-        'z-index': '2147483647',
-        display: 'block',
-        visibility: 'visible',
-        opacity: '1',
-        margin: '0',
-      },
-      FRAME_CSS,
-    );
     mounted.root.append(newFrame(capability));
     place();
   }
