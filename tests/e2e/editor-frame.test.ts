@@ -7,6 +7,7 @@ import {
   type ExtensionBrowser,
   editorFrame,
   launchWithExtension,
+  markCentre,
   waitFor,
 } from './support/browser';
 import { DEMO_SITE_DIR, TEST_PAGES_DIR } from './support/paths';
@@ -127,6 +128,23 @@ describe('the editor frame', () => {
     const sent = await settledBox(page);
     const sentContent = await editor.evaluate(() => document.body.getBoundingClientRect().height);
     expect(Math.abs(sent.height - (sentContent + 2))).toBeLessThanOrEqual(2);
+    await closeEditor(page);
+
+    // Opened again from its mark, the suggestion's card is as tall as it is, clear of the mark.
+    await page.reload();
+    const mark = await markCentre(page);
+    const markBox = await page.evaluate(() => {
+      const range = [...(CSS.highlights.get('flywheel') as unknown as Set<Range>)][0] as Range;
+      const rect = range.getBoundingClientRect();
+      return { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+    });
+    await page.mouse.click(mark.x, mark.y);
+    const card = await editorFrame(page);
+    await card.getByText('Line 1: keep the form digital.', { exact: false }).waitFor();
+    const cardBox = await settledBox(page);
+    const cardContent = await card.evaluate(() => document.body.getBoundingClientRect().height);
+    expect(Math.abs(cardBox.height - (cardContent + 2))).toBeLessThanOrEqual(2);
+    expect(intersects(cardBox, markBox)).toBe(false);
     await closeEditor(page);
     await page.close();
   });
