@@ -176,8 +176,8 @@ export function createEditorFrame(
     events.onClose();
   }
 
-  // Kept clear of its text when the page scrolls or the window changes size.
-  page.listen(window, 'scroll', place, { passive: true });
+  // Kept clear of its text when the page (or a part of it) scrolls or the window changes size.
+  page.listen(document, 'scroll', place, { capture: true, passive: true });
   page.listen(window, 'resize', place);
 
   // Escape in the page (the editor handles its own): only a person's key press counts.

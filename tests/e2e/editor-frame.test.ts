@@ -186,6 +186,33 @@ describe('the editor frame', () => {
     await page.close();
   });
 
+  it('keeps clear of the text while a part of the page scrolls it', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(site.url('/test/scroller.html'));
+    const step = 'Send the signed form to the finance team by internal mail.';
+    await page.getByText(step).scrollIntoViewIfNeeded();
+    const { selected } = await openOn(page, step);
+    const box = await settledBox(page);
+    expect(intersects(box, selected)).toBe(false);
+    // A person scrolls the page's own scrolling part with the wheel, over the text.
+    await page.mouse.move(selected.x + 10, selected.y + selected.height / 2);
+    for (const delta of [-250, 150]) {
+      await page.mouse.wheel(0, delta);
+      await expect.poll(async () => (await frameBox(page)).y).not.toBe(box.y);
+      const after = await settledBox(page);
+      const moved = await page.evaluate(() => {
+        const rect = (getSelection() as Selection).getRangeAt(0).getBoundingClientRect();
+        return { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+      });
+      expect(intersects(after, moved), `the editor covers the text after scrolling ${delta}`).toBe(
+        false,
+      );
+      expectWithinViewport(page, after);
+    }
+    await closeEditor(page);
+    await page.close();
+  });
+
   it('ignores a page that posts sizes of its own', async () => {
     const page = await browser.context.newPage();
     await page.goto(site.url('/test/placement.html'));
