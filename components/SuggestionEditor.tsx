@@ -6,7 +6,8 @@ import { type Category, MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion'
 
 export interface EditorValues {
   text: string;
-  category: Category;
+  /** None is preset: absent until the person chooses one. */
+  category?: Category;
   anonymous: boolean;
 }
 
@@ -15,7 +16,8 @@ export interface Props {
   initial: EditorValues;
   /** Called on every change; the caller saves the draft. */
   onChange: (values: EditorValues) => void;
-  onSubmit: (values: EditorValues) => Promise<void>;
+  /** Called only once a category is chosen. */
+  onSubmit: (values: EditorValues & { category: Category }) => Promise<void>;
   onClose: () => void;
   onSuggestAnother: () => void;
   /** Status of the draft save, shown politely to screen readers. */
@@ -42,8 +44,10 @@ export function SuggestionEditor(props: Props) {
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [submitted, setSubmitted] = useState(false);
+  const [categoryMissing, setCategoryMissing] = useState(false);
 
   const textbox = useRef<HTMLTextAreaElement>(null);
+  const categorySelect = useRef<HTMLSelectElement>(null);
   // Focus by script: browsers ignore autofocus in a cross-origin frame such as this editor.
   useEffect(() => textbox.current?.focus(), []);
 
@@ -61,9 +65,16 @@ export function SuggestionEditor(props: Props) {
   const submit = async (event: Event) => {
     event.preventDefault();
     if (empty || tooLong || submitting || !props.visible) return;
+    const { category } = values;
+    if (!category) {
+      // Said, and the choice put in front of the person; nothing typed is touched.
+      setCategoryMissing(true);
+      categorySelect.current?.focus();
+      return;
+    }
     setSubmitting(true);
     try {
-      await props.onSubmit(values);
+      await props.onSubmit({ ...values, category });
       setSubmitted(true);
     } catch (error) {
       setSubmitError(error instanceof Error ? error.message : String(error));
@@ -144,15 +155,26 @@ export function SuggestionEditor(props: Props) {
       <label for="category">{t('categoryLabel')}</label>
       <select
         id="category"
-        value={values.category}
-        onChange={(event) => update({ category: event.currentTarget.value as Category })}
+        ref={categorySelect}
+        value={values.category ?? ''}
+        aria-invalid={categoryMissing && !values.category}
+        aria-describedby="category-error"
+        onChange={(event) => {
+          const chosen = event.currentTarget.value as Category | '';
+          setCategoryMissing(false);
+          update({ category: chosen === '' ? undefined : chosen });
+        }}
       >
+        <option value="">{t('categoryChoose')}</option>
         {props.categories.map((category) => (
           <option key={category} value={category}>
             {t(categoryKey(category))}
           </option>
         ))}
       </select>
+      <p id="category-error" class="error" role="alert">
+        {categoryMissing && !values.category ? t('errorChooseCategory') : ''}
+      </p>
       {props.allowAnonymous ? (
         <div class="check">
           <input

@@ -206,17 +206,20 @@ export function createCapture(deps: CaptureDeps) {
       }
       const [draft, rules] = await Promise.all([db.suggestions.get(session.draftId), policy()]);
       const allowAnonymous = anonymityAllowed(rules);
+      const categories = offeredCategories(rules);
       const state: EditorState = {
         draftId: session.draftId,
         pageUrl: session.pageUrl,
         pageTitle: session.pageTitle,
         quote: session.quote,
         text: draft?.text ?? '',
-        category: draft?.category ?? 'unclear',
+        // None is preset; a draft's own choice comes back while the organisation still offers it.
+        category:
+          draft?.category && categories.includes(draft.category) ? draft.category : undefined,
         anonymous: allowAnonymous && (draft?.anonymous ?? false),
         syncState: draft?.syncState ?? 'draft',
         remoteStatus: draft?.remoteStatus,
-        categories: offeredCategories(rules),
+        categories,
         allowAnonymous,
         own: draft !== undefined && draft.syncState !== 'draft',
         withdrawn: draft?.withdrawn,

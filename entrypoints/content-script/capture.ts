@@ -1,5 +1,5 @@
 import { sendMessage } from '@/utils/shared/messaging';
-import type { EditorFrame } from './editor-frame';
+import type { Anchor, EditorFrame } from './editor-frame';
 import { pickElement } from './element-picker';
 import { label } from './labels';
 import type { Overlay } from './overlay';
@@ -16,7 +16,7 @@ export interface Capture {
   /** Lets the person pick an element, then opens the editor on it. */
   suggestOnElement(): Promise<void>;
   /** Opens one of the page's suggestions (a mark the person clicked) in the frame. */
-  open(id: string): Promise<void>;
+  open(id: string, anchor?: Anchor): Promise<void>;
   /** The frame was replaced under us: open the same draft again with a fresh capability. */
   reopen(): Promise<void>;
 }
@@ -44,14 +44,14 @@ export function createCapture(page: PageContext, overlay: Overlay, editor: Edito
     await sendMessage('reportError', { where, message }).catch(() => undefined);
   }
 
-  async function suggest(target: CapturedTarget = captureSelection(document)) {
+  async function suggest(target: CapturedTarget = captureSelection(document), anchor?: Anchor) {
     try {
       const { capability } = await sendMessage('openEditor', {
         pageUrl: location.href,
         title: document.title,
         ...target,
       });
-      editor.open(capability);
+      editor.open(capability, anchor);
     } catch (error) {
       await failed('capture/open', error);
     }
@@ -64,17 +64,17 @@ export function createCapture(page: PageContext, overlay: Overlay, editor: Edito
       picking = true;
       try {
         const element = await pickElement(page, overlay);
-        if (element) await suggest(captureElement(element));
+        if (element) await suggest(captureElement(element), element);
       } catch (error) {
         await failed('capture/pick', error);
       } finally {
         picking = false;
       }
     },
-    async open(id) {
+    async open(id, anchor) {
       try {
         const { capability } = await sendMessage('openSuggestion', { pageUrl: location.href, id });
-        editor.open(capability);
+        editor.open(capability, anchor);
       } catch (error) {
         await failed('marks/open', error);
       }

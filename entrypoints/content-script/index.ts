@@ -72,7 +72,7 @@ export default defineUnlistedScript({
     const { suggest, suggestOnElement, open } = capture;
 
     start('marks', () => {
-      marks = startPageMarks(page, createHighlighter(page, overlay), (id) => void open(id));
+      marks = startPageMarks(page, createHighlighter(page, overlay), (id, at) => void open(id, at));
     });
 
     start('page-commands', () => {

@@ -49,7 +49,8 @@ function hits(range: Range, x: number, y: number): boolean {
 export function startPageMarks(
   page: PageContext,
   highlighter: Highlighter,
-  open: (id: string) => void,
+  /** Opens a suggestion; its range, so the frame is placed clear of it. */
+  open: (id: string, range: Range) => void,
 ): PageMarks {
   let items: PageMark[] = [];
   let anchored: AnchoredMark[] = [];
@@ -150,7 +151,7 @@ export function startPageMarks(
     const target = event.target instanceof Element ? event.target : null;
     if (!target || isInsideFlywheelUi(target) || target.closest(INTERACTIVE)) return;
     const found = anchored.find((a) => hits(a.range, event.clientX, event.clientY));
-    if (found) open(found.mark.id);
+    if (found) open(found.mark.id, found.range);
   });
 
   // In-page navigation (pushState, replaceState, popstate, hashchange): the page may have
@@ -174,7 +175,7 @@ export function startPageMarks(
     },
     openCurrent() {
       const item = anchored[current];
-      if (item) open(item.mark.id);
+      if (item) open(item.mark.id, item.range);
     },
     reload,
     onChange: (listener) => void listeners.push(listener),

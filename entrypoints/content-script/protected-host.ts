@@ -6,6 +6,8 @@ export interface ProtectedHost {
   host: HTMLElement;
   root: ShadowRoot;
   remove(): void;
+  /** Flywheel's own change of the host's style (its place, its size): kept, not repaired. */
+  restyle(style: Record<string, string>): void;
 }
 
 /**
@@ -25,14 +27,18 @@ export function createProtectedHost(
 ): ProtectedHost {
   const host = document.createElement('div');
   host.setAttribute(UI_HOST_ATTRIBUTE, name);
-  const applyHostStyle = () => {
+  // Compared as the browser serialises it, so our own repairs never look like tampering.
+  let intendedStyle = '';
+  // Always the whole style, written afresh: a page's change made just before is not kept.
+  const restyle = (change: Record<string, string>) => {
+    Object.assign(hostStyle, change);
+    host.style.cssText = '';
     for (const [property, value] of Object.entries(hostStyle)) {
       host.style.setProperty(property, value, 'important');
     }
+    intendedStyle = host.style.cssText;
   };
-  applyHostStyle();
-  // Compared as the browser serialises it, so our own repairs never look like tampering.
-  const intendedStyle = host.style.cssText;
+  restyle({});
   const root = host.attachShadow({ mode: 'closed' });
   const style = document.createElement('style');
   style.textContent = css;
@@ -64,7 +70,7 @@ export function createProtectedHost(
     host.remove();
   };
   page.onInvalidated(remove);
-  return { host, root, remove };
+  return { host, root, remove, restyle };
 }
 
 export function isInsideFlywheelUi(node: Node | null): boolean {

@@ -13,6 +13,7 @@ import { statusWord } from '@/utils/shared/status-word';
 import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
 import { createDraftSaver } from '@/utils/ui/draft-saver';
 import { useReallyVisible } from '@/utils/ui/use-really-visible';
+import { reportSize } from './report-size';
 import { useSimilar } from './use-similar';
 
 // The capability the background issued for this frame, handed over in the address's fragment
@@ -275,3 +276,4 @@ async function start() {
 }
 
 void start();
+reportSize();

@@ -196,6 +196,7 @@ describe('capturing a suggestion on an intranet page', () => {
     expect(
       await page.evaluate(() => (window as unknown as { recordedKeys: string[] }).recordedKeys),
     ).toEqual([]);
+    await editor.getByRole('combobox', { name: 'Category' }).selectOption('other');
     await editor.getByRole('button', { name: 'Submit' }).click();
     await editor.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
 

@@ -81,6 +81,7 @@ describe('a hostile page learns nothing of what a person writes', () => {
     const page = await openPage();
     await selectStep(page, STEP);
     const editor = await typeDraft(page, SUBMITTED);
+    await editor.getByRole('combobox', { name: 'Category' }).selectOption('simplify');
     await editor.getByRole('button', { name: 'Submit' }).click();
     await editor.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
     await page.keyboard.press('Escape');

@@ -122,6 +122,7 @@ async function suggest(page: Page, text: string): Promise<void> {
   await clickLauncher(page);
   const editor = await editorFrame(page);
   await page.keyboard.type(text);
+  await editor.getByRole('combobox', { name: 'Category' }).selectOption('unclear');
   await editor.getByRole('button', { name: 'Submit' }).click();
   await editor.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
   await page.keyboard.press('Escape');
@@ -294,6 +295,7 @@ describe('suggesting on an element', () => {
     // The pick was Flywheel's: the page did not see that click.
     expect(await pageClicks()).toBe(clicksBeforePick);
     await page.keyboard.type('Say if part-time years count');
+    await editor.getByRole('combobox', { name: 'Category' }).selectOption('unclear');
     await editor.getByRole('button', { name: 'Submit' }).click();
     await editor.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
     await page.keyboard.press('Escape');

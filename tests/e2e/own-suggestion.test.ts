@@ -52,6 +52,7 @@ describe('the author’s own suggestion', () => {
     await clickLauncher(page);
     const editor = await editorFrame(page);
     await page.keyboard.type('Accept photos of receipts');
+    await editor.getByRole('combobox', { name: 'Category' }).selectOption('missing-step');
     await editor.getByRole('button', { name: 'Submit' }).click();
     await editor.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
     await expect.poll(storedTexts, { timeout: 15_000 }).toEqual(['Accept photos of receipts']);

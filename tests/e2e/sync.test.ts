@@ -49,6 +49,7 @@ async function suggest(text: string, step: string): Promise<Page> {
   await clickLauncher(page);
   const editor = await editorFrame(page);
   await page.keyboard.type(text);
+  await editor.getByRole('combobox', { name: 'Category' }).selectOption('simplify');
   await editor.getByRole('button', { name: 'Submit' }).click();
   await editor.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
   return page;

@@ -66,6 +66,27 @@ describe('Flywheel in Firefox ESR', () => {
     await page.keyboard.type('Let managers sign PO-7 digitally');
     expect(await suggestionText(editor)).toBe('Let managers sign PO-7 digitally');
 
+    // The frame is as tall as the editor says it is (through its own channel), and clear of
+    // the selected step.
+    const frameBox = async () => (await page.$('[data-flywheel-ui="editor"]'))?.boundingBox();
+    await waitFor(async () => {
+      const box = await frameBox();
+      const content = await editor.evaluate(() => document.body.getBoundingClientRect().height);
+      return box !== null && box !== undefined && Math.abs(box.height - (content + 2)) <= 2;
+    }, 'the editor frame to fit its content');
+    const selected = await page.evaluate(() => {
+      const rect = (getSelection() as Selection).getRangeAt(0).getBoundingClientRect();
+      return { top: rect.top, bottom: rect.bottom, left: rect.left, right: rect.right };
+    });
+    const box = await frameBox();
+    const apart =
+      !box ||
+      box.y >= selected.bottom ||
+      box.y + box.height <= selected.top ||
+      box.x >= selected.right ||
+      box.x + box.width <= selected.left;
+    expect(box && apart).toBe(true);
+
     // Reload at once: the draft is flushed when the editor is torn down.
     await page.reload();
     await clickLauncher(page);

@@ -456,6 +456,61 @@ describe("the organisation's policy in the editor", () => {
   });
 });
 
+describe('the category of a draft', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('is never preset, comes back as chosen, and must be chosen to submit', async () => {
+    const { db, send, open, load } = setup();
+    const capability = await open();
+    const fresh = (await load(capability)) as { draftId: string; category?: string };
+    expect(fresh.category).toBeUndefined();
+    const { draftId } = fresh;
+
+    // A draft without a category is kept as typed, and restored without one.
+    const { category: _none, ...unchosen } = draft(draftId, capability);
+    await send('saveDraft', unchosen, editorSender());
+    expect((await db.suggestions.get(draftId))?.category).toBeUndefined();
+    const again = await open();
+    expect(await load(again, editorSender(7, 'doc-2'))).toMatchObject({
+      draftId,
+      text: 'Merge steps 3 and 4',
+    });
+    expect(
+      ((await load(again, editorSender(7, 'doc-2'))) as { category?: string }).category,
+    ).toBeUndefined();
+
+    // Submitting without one is refused at the door and nothing changes.
+    await expect(send('submitSuggestion', unchosen, editorSender(7, 'doc-2'))).rejects.toThrow(
+      'errorInvalidRequest',
+    );
+    expect(await db.suggestions.get(draftId)).toMatchObject({ syncState: 'draft' });
+
+    // A chosen one is saved with the draft and restored in the next frame.
+    await send(
+      'saveDraft',
+      { ...unchosen, capability: again, category: 'outdated' },
+      editorSender(7, 'doc-2'),
+    );
+    const third = await open();
+    expect(await load(third, editorSender(7, 'doc-3'))).toMatchObject({ category: 'outdated' });
+  });
+
+  it('is not restored when the organisation no longer offers it', async () => {
+    const { send, open, load } = setup();
+    const capability = await open();
+    const { draftId } = await load(capability);
+    await send('saveDraft', { ...draft(draftId, capability), category: 'other' }, editorSender());
+    await fakeBrowser.storage.managed.set({ categories: ['simplify', 'outdated'] });
+    const again = await open();
+    const state = (await load(again, editorSender(7, 'doc-2'))) as unknown as {
+      category?: string;
+      categories: string[];
+    };
+    expect(state.categories).toEqual(['simplify', 'outdated']);
+    expect(state.category).toBeUndefined();
+  });
+});
+
 describe('replies for a card', () => {
   beforeEach(() => fakeBrowser.reset());
 

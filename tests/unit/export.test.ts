@@ -181,3 +181,20 @@ describe('exporting suggestions as CSV', () => {
     );
   });
 });
+
+describe('exporting a draft whose category is not chosen yet', () => {
+  const { category: _unchosen, ...fields } = base;
+  const draft: Suggestion = { ...fields, syncState: 'draft', remoteStatus: undefined };
+
+  it('says no category rather than one it does not have', () => {
+    const [annotation] = JSON.parse(exportJson([draft])) as {
+      category?: string;
+      body: { purpose: string }[];
+    }[];
+    expect(annotation?.category).toBeUndefined();
+    expect(annotation?.body.map((body) => body.purpose)).toEqual(['editing']);
+    const [header, row] = parseCsv(exportCsv([draft]));
+    expect(row?.[header?.indexOf('category') ?? -1]).toBe('');
+    expect(row?.[header?.indexOf('sync_state') ?? -1]).toBe('draft');
+  });
+});

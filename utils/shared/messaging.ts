@@ -14,6 +14,7 @@ import { LIMITS } from '../protocol/vocabulary';
 import type { PageLabelTemplates } from './page-labels';
 import {
   CATEGORIES,
+  type Category,
   MAX_DRAFT_LENGTH,
   MAX_PAGE_SUGGESTIONS,
   MAX_TITLE_LENGTH,
@@ -36,6 +37,16 @@ const endpointUrl = v.pipe(v.string(), v.maxLength(LIMITS.url));
 const token = v.pipe(v.string(), v.maxLength(4_096));
 
 const draftFields = {
+  capability,
+  draftId: uuid,
+  text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_LENGTH)),
+  /** A draft may have no category yet (none is preset); a submitted suggestion always has one. */
+  category: v.optional(v.picklist(CATEGORIES)),
+  anonymous: v.boolean(),
+};
+
+/** What is submitted: the draft's fields, with a category chosen. */
+const submitFields = {
   capability,
   draftId: uuid,
   text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_LENGTH)),
@@ -88,7 +99,7 @@ export const requests = {
   // ── From the editor frame (each carries the capability it was opened with) ──────────────
   loadEditor: { from: 'editor', schema: v.object({ capability }) },
   saveDraft: { from: 'editor', schema: v.object(draftFields) },
-  submitSuggestion: { from: 'editor', schema: v.object(draftFields) },
+  submitSuggestion: { from: 'editor', schema: v.object(submitFields) },
   closeEditor: { from: 'editor', schema: v.object({ capability }) },
   /** The author changes the text of their own submitted suggestion (opened from its mark). */
   editSuggestion: {
@@ -205,13 +216,14 @@ export interface EditorState {
   pageTitle: string;
   quote: string;
   text: string;
-  category: Suggestion['category'];
+  /** The draft's category; absent while none is chosen. */
+  category?: Category;
   anonymous: boolean;
   /** A suggestion opened from its highlight may be submitted already: shown, not edited. */
   syncState: Suggestion['syncState'];
   remoteStatus?: Suggestion['remoteStatus'];
   /** The categories the organisation offers, in its order. */
-  categories: readonly Suggestion['category'][];
+  categories: readonly Category[];
   /** The organisation allows anonymous suggestions. */
   allowAnonymous: boolean;
   /** The person's own submitted suggestion: they may edit or withdraw it. */
@@ -272,7 +284,7 @@ export interface SettingsView {
   policy: {
     authMode?: AuthMode;
     allowAnonymous?: boolean;
-    categories?: Suggestion['category'][];
+    categories?: Category[];
     allowScreenshot?: boolean;
   };
 }

@@ -26,7 +26,11 @@ export interface Suggestion {
   pageUrl: string;
   pageTitle: string;
   text: string;
-  category: Category;
+  /**
+   * Chosen by the person, never preset. Absent only on a draft where none was chosen yet: a
+   * submitted suggestion always has one (the background refuses to submit without).
+   */
+  category?: Category;
   anonymous: boolean;
   /** The exact text the suggestion is about; empty for the whole page. */
   quote: string;

@@ -14,7 +14,8 @@ export interface ExportedAnnotation {
   modified: string;
   body: { type: 'TextualBody'; value: string; format?: 'text/plain'; purpose: string }[];
   target: string | { source: string; selector: Suggestion['selectors'] };
-  category: string;
+  /** Absent for a draft whose category is not chosen yet. */
+  category?: string;
   anonymous: boolean;
   status?: string;
   voteCount?: number;
@@ -34,7 +35,9 @@ export function toExportedAnnotation(suggestion: Suggestion): ExportedAnnotation
     modified: iso(suggestion.updatedAt),
     body: [
       { type: 'TextualBody', value: suggestion.text, format: 'text/plain', purpose: 'editing' },
-      { type: 'TextualBody', value: suggestion.category, purpose: 'tagging' },
+      ...(suggestion.category
+        ? [{ type: 'TextualBody' as const, value: suggestion.category, purpose: 'tagging' }]
+        : []),
     ],
     // The whole page is its URL (the W3C model's External Web Resource); a part of it, the
     // page and the selectors that find it (a Specific Resource).
@@ -42,7 +45,7 @@ export function toExportedAnnotation(suggestion: Suggestion): ExportedAnnotation
       suggestion.selectors.length > 0
         ? { source: suggestion.pageUrl, selector: suggestion.selectors }
         : suggestion.pageUrl,
-    category: suggestion.category,
+    ...(suggestion.category ? { category: suggestion.category } : {}),
     anonymous: suggestion.anonymous,
     ...(suggestion.remoteStatus ? { status: suggestion.remoteStatus } : {}),
     ...(suggestion.voteCount !== undefined ? { voteCount: suggestion.voteCount } : {}),
@@ -91,7 +94,7 @@ export function exportCsv(suggestions: Suggestion[]): string {
     s.pageTitle,
     s.quote,
     s.text,
-    s.category,
+    s.category ?? '',
     s.anonymous ? 'true' : 'false',
     s.syncState,
     s.remoteStatus ?? '',
