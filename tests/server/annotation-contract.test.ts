@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ANNOTATION_MEDIA_TYPE,
+  isTextualBody,
   ProblemSchema,
   StoredSuggestionSchema,
 } from '../../utils/protocol/annotation';
@@ -167,7 +168,7 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
       const newEtag = replaced.headers.get('etag');
       expect(newEtag).not.toBe(etag);
       const stored = v.parse(StoredSuggestionSchema, await replaced.json());
-      expect(stored.body.find((item) => item.purpose === 'editing')?.value).toBe(
+      expect(stored.body.filter(isTextualBody).find((item) => item.purpose === 'editing')?.value).toBe(
         'Merge steps 3, 4 and 5',
       );
       expect(stored.id).toBe(body.id);

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AnnotationCollectionSchema,
   AnnotationPageSchema,
+  isTextualBody,
   type StoredAnnotation,
 } from '../../utils/protocol/annotation';
 import {
@@ -108,7 +109,7 @@ describe.each(DATABASE_KINDS)('listing on %s', (kind) => {
       await create(container, reply(parent.id, 'first reply'));
       await create(container, reply(parent.id, 'second reply'));
       const { items } = await readAllPages(listUrl(container, { target: parent.id }));
-      expect(items.map((item: StoredAnnotation) => item.body[0]?.value)).toEqual([
+      expect(items.map((item: StoredAnnotation) => item.body.filter(isTextualBody)[0]?.value)).toEqual([
         'first reply',
         'second reply',
       ]);

@@ -22,8 +22,16 @@ export const LIMITS = {
   category: 64,
   creatorName: 200,
   url: 2_048,
-  /** Whole request bodies; the server answers 413 above it. */
-  requestBytes: 64 * 1024,
+  /**
+   * Whole request bodies; the server answers 413 above it. Room for the text (64 KB) and one
+   * screenshot's data IRI (base64 makes 4 characters of every 3 bytes).
+   */
+  requestBytes: 512 * 1024,
+  /** One screenshot body: its image's bytes (before base64), and its width and height in pixels. */
+  screenshotBytes: 300 * 1024,
+  screenshotSide: 4_096,
+  /** A page context's free text (its title, the browser's name). */
+  contextText: 500,
 } as const;
 
 /**
