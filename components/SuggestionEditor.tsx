@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatNumber } from '@/utils/shared/format';
 import { type MessageKey, t, uiLocale } from '@/utils/shared/i18n';
@@ -28,6 +29,8 @@ export interface Props {
   categories: readonly Category[];
   /** The organisation allows anonymous suggestions. */
   allowAnonymous: boolean;
+  /** What is attached (a screenshot) and sent with it (the page context), above Submit. */
+  attachment?: (values: EditorValues) => ComponentChildren;
 }
 
 export function categoryKey(category: Category): MessageKey {
@@ -165,6 +168,7 @@ export function SuggestionEditor(props: Props) {
       <p id="anonymous-hint" class="muted">
         {values.anonymous ? t('anonymousHint') : t('namedHint')} {t('privacyHint')}
       </p>
+      {props.attachment?.(values)}
       {props.visible ? null : (
         <p class="error" role="status">
           {t('editorObscured')}

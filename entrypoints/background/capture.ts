@@ -6,7 +6,13 @@ import { storableSelector, storableText } from '@/utils/protocol/storable';
 import { LIMITS } from '@/utils/protocol/vocabulary';
 import type { EditorState, ReplyEntry } from '@/utils/shared/messaging';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/shared/suggestion';
-import { anonymityAllowed, offeredCategories, type Policy, readPolicy } from './policy';
+import {
+  anonymityAllowed,
+  offeredCategories,
+  type Policy,
+  readPolicy,
+  screenshotAllowed,
+} from './policy';
 import {
   defineHandlers,
   type RequestContext,
@@ -14,6 +20,7 @@ import {
   requireTab,
   senderPage,
 } from './router';
+import type { Screenshots } from './screenshot';
 import type { EditorSession, EditorSessions } from './tab-store';
 
 /** After the editor closes, its last flush of typing may still arrive. */
@@ -34,6 +41,8 @@ export interface CaptureDeps {
   replies?: (suggestionIri: string) => Promise<ReplyEntry[]>;
   /** The organisation's policy (tests hand in their own). */
   policy?: () => Promise<Policy>;
+  /** A draft's screenshot and the page context sent with it (see screenshot.ts). */
+  screenshots?: Pick<Screenshots, 'draftFor' | 'forSubmit' | 'pageContext'>;
 }
 
 /** 128 random bits, URL-safe. */
@@ -184,6 +193,18 @@ export function createCapture(deps: CaptureDeps) {
         own: draft !== undefined && draft.syncState !== 'draft',
         withdrawn: draft?.withdrawn,
       };
+      // Screenshot and page context: what will be sent with it, shown before it is.
+      if (deps.screenshots && state.syncState === 'draft') {
+        const [screenshot, pageContext] = await Promise.all([
+          deps.screenshots.draftFor(session.draftId, rules),
+          deps.screenshots.pageContext(requireTab(context), session),
+        ]);
+        Object.assign(state, {
+          allowScreenshot: screenshotAllowed(rules),
+          screenshot,
+          pageContext,
+        });
+      }
       return state;
     },
 
@@ -232,8 +253,15 @@ export function createCapture(deps: CaptureDeps) {
       if (!offeredCategories(rules).includes(data.category)) {
         throw new RequestError('errorInvalidRequest');
       }
+      // The screenshot is blacked out and compressed before the transaction (canvas work).
+      const attached = await deps.screenshots?.forSubmit(
+        data.draftId,
+        requireTab(context),
+        session,
+        rules,
+      );
       const submittedAt = now();
-      await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      await db.transaction('rw', db.suggestions, db.outbox, db.screenshots, async () => {
         const existing = await db.suggestions.get(data.draftId);
         if (existing && existing.syncState !== 'draft')
           throw new RequestError('errorAlreadySubmitted');
@@ -250,7 +278,10 @@ export function createCapture(deps: CaptureDeps) {
           createdAt: existing?.createdAt ?? submittedAt,
           updatedAt: submittedAt,
           submittedAt,
+          ...attached,
         });
+        // What is sent is on the suggestion now; the draft's copy is done with.
+        await db.screenshots.delete(data.draftId);
         // The outbox row is written with the change, so a crash cannot leave one without the other.
         await db.outbox.add(operation(data.draftId, 'create'));
       });
@@ -343,12 +374,15 @@ export function createCapture(deps: CaptureDeps) {
           .toArray(),
         db.suggestions.count(),
       ]);
-      return { items, total };
+      // Pictures stay in the database: a list has no use for them and would carry megabytes.
+      return { items: items.map(({ screenshot: _picture, ...item }) => item), total };
     },
   });
 
   return {
     handlers,
+    /** The check every editor request goes through, for capabilities beside capture's. */
+    sessionFor,
     /** The tab is gone: so is its editor. */
     tabClosed: (tabId: number) => sessions.delete(tabId),
   };

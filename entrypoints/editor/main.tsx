@@ -3,11 +3,13 @@ import './style.css';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { FatalError } from '@/components/FatalError';
+import { ScreenshotAttach } from '@/components/ScreenshotAttach';
 import { categoryKey, type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { SuggestionView } from '@/components/SuggestionView';
 import { formatNumber, relativeTime } from '@/utils/shared/format';
 import { describeError, inWords, t, uiLocale } from '@/utils/shared/i18n';
 import { type EditorState, sendMessage } from '@/utils/shared/messaging';
+import type { Rect, ScreenshotDraft } from '@/utils/shared/screenshot';
 import { statusWord } from '@/utils/shared/status-word';
 import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
 import { createDraftSaver } from '@/utils/ui/draft-saver';
@@ -84,6 +86,7 @@ function EditorApp({ state }: { state: EditorState }) {
     );
   };
   useEscapeToClose(() => void close());
+  const screenshot = useScreenshot(state);
 
   return (
     <SuggestionEditor
@@ -94,6 +97,14 @@ function EditorApp({ state }: { state: EditorState }) {
       categories={state.categories}
       allowAnonymous={state.allowAnonymous}
       onChange={(values) => saver.schedule(values)}
+      attachment={(values) => (
+        <ScreenshotAttach
+          allowed={state.allowScreenshot === true}
+          context={state.pageContext}
+          anonymous={values.anonymous}
+          {...screenshot}
+        />
+      )}
       onSubmit={async (values) => {
         await saver.flush();
         await inWords(() =>
@@ -106,6 +117,47 @@ function EditorApp({ state }: { state: EditorState }) {
       onSuggestAnother={() => window.location.reload()}
     />
   );
+}
+
+/** The draft's screenshot: attached, blacked out and removed by asking the background. */
+function useScreenshot(state: EditorState) {
+  const [screenshot, setScreenshot] = useState<ScreenshotDraft | undefined>(state.screenshot);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const run = async (request: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await request();
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const draftId = state.draftId;
+  return {
+    screenshot,
+    busy,
+    error,
+    onAttach: () =>
+      void run(async () =>
+        setScreenshot(await sendMessage('captureScreenshot', { capability, draftId })),
+      ),
+    onRemove: () =>
+      void run(async () => {
+        await sendMessage('removeScreenshot', { capability, draftId });
+        setScreenshot(undefined);
+      }),
+    onMasksChange: (masks: Rect[]) => {
+      if (!screenshot) return;
+      // Shown at once; kept with the draft in the background.
+      setScreenshot({ ...screenshot, masks });
+      void run(async () => {
+        await sendMessage('saveScreenshotMasks', { capability, draftId, masks });
+      });
+    },
+  };
 }
 
 /** The words for a category Flywheel knows; another client's own category as it came. */

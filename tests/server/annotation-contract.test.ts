@@ -168,9 +168,9 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
       const newEtag = replaced.headers.get('etag');
       expect(newEtag).not.toBe(etag);
       const stored = v.parse(StoredSuggestionSchema, await replaced.json());
-      expect(stored.body.filter(isTextualBody).find((item) => item.purpose === 'editing')?.value).toBe(
-        'Merge steps 3, 4 and 5',
-      );
+      expect(
+        stored.body.filter(isTextualBody).find((item) => item.purpose === 'editing')?.value,
+      ).toBe('Merge steps 3, 4 and 5');
       expect(stored.id).toBe(body.id);
 
       // The first writer's ETag is now stale: a second replacement with it must fail.

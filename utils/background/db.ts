@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { ErrorEntry } from '../shared/messaging';
+import type { ScreenshotDraft } from '../shared/screenshot';
 import type { OutboxOperation, Suggestion, SyncState } from '../shared/suggestion';
 
 export type * from '../shared/suggestion';
@@ -57,6 +58,12 @@ export interface NoticeRow {
   at: number;
 }
 
+/** A draft's screenshot, as cropped, with its black-outs (sent once the draft is submitted). */
+export interface ScreenshotRow extends ScreenshotDraft {
+  suggestionId: string;
+  capturedAt: number;
+}
+
 export class FlywheelDatabase extends Dexie {
   suggestions!: EntityTable<Suggestion, 'id'>;
   outbox!: EntityTable<OutboxOperation, 'id'>;
@@ -70,6 +77,8 @@ export class FlywheelDatabase extends Dexie {
   authorSecrets!: EntityTable<AuthorSecret, 'suggestionId'>;
   pageListings!: EntityTable<PageListingRow, 'pageUrl'>;
   notices!: EntityTable<NoticeRow, 'key'>;
+  /** Drafts' screenshots: out of the suggestion rows, so lists never carry pictures. */
+  screenshots!: EntityTable<ScreenshotRow, 'suggestionId'>;
 
   /** The suggestions in one sync state, oldest change first (the compound index). */
   inSyncState(state: SyncState) {
@@ -87,6 +96,7 @@ export class FlywheelDatabase extends Dexie {
     });
     this.version(2).stores({ secrets: 'key', errors: '++id', authorSecrets: 'suggestionId' });
     this.version(3).stores({ pageListings: 'pageUrl, fetchedAt', notices: 'key' });
+    this.version(4).stores({ screenshots: 'suggestionId' });
   }
 }
 

@@ -126,11 +126,15 @@ export type ScreenshotFormat = (typeof SCREENSHOT_FORMATS)[number];
 export const MAX_SCREENSHOT_IRI = 40 + Math.ceil(LIMITS.screenshotBytes / 3) * 4;
 const SCREENSHOT_IRI = /^data:(image\/(?:webp|jpeg|png));base64,([A-Za-z0-9+/]*={0,2})$/;
 
-/** The image's bytes, before base64, of a `data:` IRI (its base64 text's decoded length). */
-export function dataIriBytes(iri: string): number {
-  const base64 = iri.slice(iri.indexOf(',') + 1);
+/** The bytes a base64 text holds. */
+export function base64Bytes(base64: string): number {
   const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
   return Math.floor((base64.length * 3) / 4) - padding;
+}
+
+/** The image's bytes, before base64, of a `data:` IRI. */
+export function dataIriBytes(iri: string): number {
+  return base64Bytes(iri.slice(iri.indexOf(',') + 1));
 }
 
 /**
@@ -158,7 +162,7 @@ const screenshotBody = v.pipe(
   ),
   v.check(
     (body) => SCREENSHOT_IRI.exec(body.id)?.[1] === body.format,
-    'a screenshot\'s format must be the media type of its data: IRI',
+    "a screenshot's format must be the media type of its data: IRI",
   ),
 );
 export type ScreenshotBody = v.InferOutput<typeof screenshotBody>;
@@ -183,7 +187,10 @@ export const PageContextSchema = v.object({
   browser: v.optional(
     v.object({
       name: v.pipe(contextText, v.maxLength(50)),
-      version: v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'browser version is the major version alone')),
+      version: v.pipe(
+        v.string(),
+        v.regex(/^\d{1,5}$/, 'browser version is the major version alone'),
+      ),
     }),
   ),
   viewport: v.optional(v.object({ width: pixels, height: pixels })),
@@ -241,8 +248,8 @@ export const IncomingSuggestionSchema = v.pipe(
   }),
   v.check(
     (annotation) =>
-      annotation.body.filter((body) => isTextualBody(body) && body.purpose === 'editing')
-        .length === 1,
+      annotation.body.filter((body) => isTextualBody(body) && body.purpose === 'editing').length ===
+      1,
     'body must hold exactly one TextualBody with purpose "editing" (the suggestion text)',
   ),
   v.check(

@@ -12,6 +12,7 @@ import { browser } from 'wxt/browser';
 import { SelectorSchema } from '../protocol/selectors';
 import { LIMITS } from '../protocol/vocabulary';
 import type { PageLabelTemplates } from './page-labels';
+import { MAX_MASKS, type PageContext, type ScreenshotDraft } from './screenshot';
 import {
   CATEGORIES,
   MAX_DRAFT_LENGTH,
@@ -44,6 +45,14 @@ const draftFields = {
 };
 
 const empty = v.object({});
+
+/** A rectangle in a screenshot's pixels (a part to black out). */
+const pixelRect = v.object({
+  x: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+  y: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+  width: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+  height: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+});
 
 export const requests = {
   // ── From the page's content script ──────────────────────────────────────────────────────
@@ -97,6 +106,18 @@ export const requests = {
   loadReplies: { from: 'editor', schema: v.object({ capability }) },
   /** The author takes their own suggestion back. */
   withdrawSuggestion: { from: 'editor', schema: v.object({ capability, id: uuid }) },
+  /** Attach a screenshot of the visible tab, cropped to the selection, to the draft. */
+  captureScreenshot: { from: 'editor', schema: v.object({ capability, draftId: uuid }) },
+  /** The parts of the draft's screenshot to black out (all of them, each time). */
+  saveScreenshotMasks: {
+    from: 'editor',
+    schema: v.object({
+      capability,
+      draftId: uuid,
+      masks: v.pipe(v.array(pixelRect), v.maxLength(MAX_MASKS)),
+    }),
+  },
+  removeScreenshot: { from: 'editor', schema: v.object({ capability, draftId: uuid }) },
 
   // ── From the popup and the options page ─────────────────────────────────────────────────
   listSuggestions: {
@@ -189,6 +210,12 @@ export interface EditorState {
   /** The person's own submitted suggestion: they may edit or withdraw it. */
   own?: boolean;
   withdrawn?: boolean;
+  /** The organisation allows a screenshot with a suggestion (policy `allowScreenshot`). */
+  allowScreenshot?: boolean;
+  /** The screenshot attached to the draft, as it was cropped, with its black-outs. */
+  screenshot?: ScreenshotDraft;
+  /** The page context that will be sent with the suggestion (before anonymity rounds it). */
+  pageContext?: PageContext;
   /** A colleague's suggestion, opened from its mark: what the endpoint says of it. */
   colleague?: {
     /** Absent: anonymous. */
@@ -279,6 +306,9 @@ export interface Responses {
   editSuggestion: { text: string };
   loadReplies: { replies: ReplyEntry[] };
   withdrawSuggestion: { withdrawn: boolean };
+  captureScreenshot: ScreenshotDraft;
+  saveScreenshotMasks: { saved: boolean };
+  removeScreenshot: { removed: boolean };
   listSuggestions: { items: Suggestion[]; total: number };
   listPageOrphans: { items: Suggestion[] };
   getSyncOverview: SyncOverview;
