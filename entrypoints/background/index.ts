@@ -38,6 +38,7 @@ export default defineBackground({
     const screenshots = createScreenshots({
       db,
       session: (context, capability, use) => capture.sessionFor(context, capability, use),
+      onError: (error) => void log.record('background', 'screenshot', error),
     });
     const capture = createCapture({
       db,

@@ -65,6 +65,8 @@ export interface ScreenshotDeps {
   api?: ScreenshotApi;
   policy?: () => Promise<Policy>;
   now?: () => number;
+  /** The browser's own reason when a capture or encoding fails (the person gets ours). */
+  onError?: (error: unknown) => void;
 }
 
 /** Tried in turn until the picture fits the wire's limit: smaller scale, then lower quality. */
@@ -130,7 +132,15 @@ export function createScreenshots(deps: ScreenshotDeps) {
         if (!tab.active) throw new RequestError('errorScreenshotFailed');
         // Where the text or element is now (the page may have scrolled since it was selected).
         const measured = await api.measure(tabId, session.quote, CSS_OF(session)).catch(() => null);
-        const shot = await api.capture(tab.windowId);
+        const shot = await api.capture(tab.windowId).catch((error: unknown) => {
+          // The browser lets an extension capture a tab the person invoked it on (the toolbar
+          // button, the shortcut: activeTab) or with access to every site; not from the page's
+          // own launcher alone. The person is told the way that works.
+          if (/activeTab|all_urls/i.test(String(error))) {
+            throw new RequestError('errorScreenshotNeedsToolbar');
+          }
+          throw error;
+        });
         const full = await imageSize(shot);
         const area = cropRect(measured?.target, measured?.viewport ?? full, full);
         const cropped = await api.crop(shot, area, fitScale(area, MAX_DRAFT_SIDE));
@@ -139,6 +149,7 @@ export function createScreenshots(deps: ScreenshotDeps) {
         draft = { ...cropped, masks: editor ? [editor] : [] };
       } catch (error) {
         if (error instanceof RequestError) throw error;
+        deps.onError?.(error);
         throw new RequestError('errorScreenshotFailed');
       }
       if (draft.image.length > MAX_DRAFT_IMAGE_CHARS) {
@@ -203,6 +214,7 @@ export function createScreenshots(deps: ScreenshotDeps) {
         api.encode(row, scale, quality),
       ).catch((error) => {
         if (error instanceof RequestError) throw error;
+        deps.onError?.(error);
         throw new RequestError('errorScreenshotFailed');
       });
       return { screenshot, pageContext: context };
