@@ -166,7 +166,7 @@ describe('a screenshot with a suggestion', () => {
     );
     const stored = found as StoredDocument;
     const image = stored.body.find((body) => body.type === 'Image');
-    expect(image?.purpose).toBe('describing');
+    expect(image?.purpose).toBeUndefined();
     expect(image?.format).toMatch(/^image\/(webp|jpeg)$/);
     const iri = image?.id ?? '';
     expect(iri.startsWith(`data:${image?.format};base64,`)).toBe(true);

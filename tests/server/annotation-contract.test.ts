@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ANNOTATION_MEDIA_TYPE,
   isTextualBody,
+  LIMITS,
   ProblemSchema,
   StoredSuggestionSchema,
 } from '../../utils/protocol/annotation';
@@ -218,7 +219,7 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
 
   describe('request validation', () => {
     it('answers 413 for a body over the limit', async () => {
-      const huge = suggestion(uniquePage(), 'x'.repeat(70 * 1024));
+      const huge = suggestion(uniquePage(), 'x'.repeat(LIMITS.requestBytes + 1024));
       const response = await call(container, {
         method: 'POST',
         body: huge,

@@ -172,7 +172,6 @@ describe('the wire: a screenshot body and the page context', () => {
     type: 'Image',
     id: `data:${format};base64,${base64}`,
     format,
-    purpose: 'describing',
   });
   const context = {
     url: PAGE,
@@ -242,7 +241,6 @@ describe('the wire: a screenshot body and the page context', () => {
         type: 'Image',
         id: 'data:image/webp;base64,AAAA',
         format: 'image/webp',
-        purpose: 'describing',
       },
     ]);
     expect(sent.creator).toBeUndefined();

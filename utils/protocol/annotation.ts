@@ -140,7 +140,8 @@ export function dataIriBytes(iri: string): number {
 /**
  * A screenshot of the page, cropped to what the suggestion is about: an Image body whose IRI is
  * a `data:` IRI (RFC 2397), as the W3C model has it for any External Web Resource
- * (`TextualBody` is its only embedded kind, and `value` is for text alone).
+ * (`TextualBody` is its only embedded kind, and `value` is for text alone). No `purpose`: the
+ * model gives one only to Textual Bodies and Specific Resources (3.3.5).
  */
 const screenshotBody = v.pipe(
   v.object({
@@ -154,7 +155,6 @@ const screenshotBody = v.pipe(
     ),
     type: v.literal('Image'),
     format: v.picklist(SCREENSHOT_FORMATS),
-    purpose: v.optional(v.literal('describing')),
   }),
   v.check(
     (body) => dataIriBytes(body.id) <= LIMITS.screenshotBytes,

@@ -35,7 +35,6 @@ export function toAnnotation(suggestion: Suggestion, displayName: string): Sugge
       type: 'Image',
       id: `data:${screenshot.format};base64,${screenshot.data}`,
       format: screenshot.format,
-      purpose: 'describing',
     });
   }
   // Rounded again here: whatever was kept, an anonymous suggestion says no more than this.
