@@ -3,18 +3,13 @@
 // reference endpoint: stored and returned as sent; over the limit refused with a problem that
 // says why; shown on the triage page as an image, under a policy that allows data: images only.
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/database';
 import { type RunningServer, startServer } from '../../server/start-server';
-import {
-  ANNOTATION_MEDIA_TYPE,
-  ProblemSchema,
-  StoredSuggestionSchema,
-} from '../../utils/protocol/annotation';
+import { ProblemSchema, StoredSuggestionSchema } from '../../utils/protocol/annotation';
 import { LIMITS } from '../../utils/protocol/vocabulary';
-import { call, create, suggestion, TOKENS, uniquePage } from './helpers/test-endpoint';
+import { call, create, suggestion, uniquePage } from './helpers/test-endpoint';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -42,48 +37,6 @@ const withScreenshot = (page: string, bytes: number, text = 'Merge steps 3 and 4
   const base = suggestion(page, text);
   return { ...base, body: [...base.body, imageBody(bytes)], pageContext: context(page) };
 };
-
-/**
- * A POST on a connection of its own, read even if the server answers before the body is all
- * written (as it does above the limit) and closes the connection behind it.
- */
-function postAlone(
-  url: string,
-  body: unknown,
-): Promise<{ status: number; type: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, {
-      method: 'POST',
-      agent: false,
-      headers: {
-        'Content-Type': ANNOTATION_MEDIA_TYPE,
-        Authorization: `Bearer ${TOKENS.write}`,
-        'Idempotency-Key': randomUUID(),
-      },
-    });
-    let answered = false;
-    request.on('response', (response) => {
-      answered = true;
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          type: String(response.headers['content-type']),
-          body: text,
-        }),
-      );
-    });
-    // The server may close while the rest is still being written: only no answer is a failure.
-    request.on('error', (error) => {
-      if (!answered) setTimeout(() => (answered ? undefined : reject(error)), 1_000);
-    });
-    request.end(JSON.stringify(body));
-  });
-}
 
 async function problemOf(response: Response) {
   expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -118,14 +71,16 @@ describe('a screenshot at the reference endpoint', () => {
     expect(JSON.stringify(problem.detail)).toContain('a screenshot must be at most 300 KB');
   });
 
-  it('refuses a request over the whole-body limit with 413', async () => {
-    const response = await postAlone(
-      server.containerUrl,
-      withScreenshot(uniquePage(), LIMITS.requestBytes),
-    );
+  it('refuses a request over the whole-body limit with 413, and closes that connection', async () => {
+    const response = await call(server.containerUrl, {
+      method: 'POST',
+      body: withScreenshot(uniquePage(), LIMITS.requestBytes),
+      headers: { 'Idempotency-Key': randomUUID() },
+    });
     expect(response.status).toBe(413);
-    expect(response.type).toBe('application/problem+json');
-    expect(JSON.parse(response.body).error).toBe('payload-too-large');
+    // Answered before the body was read: the client must not send its next request after it.
+    expect(response.headers.get('connection')).toBe('close');
+    expect((await problemOf(response)).error).toBe('payload-too-large');
   });
 
   it('refuses an image that is not a data: IRI (the endpoint fetches nothing)', async () => {
