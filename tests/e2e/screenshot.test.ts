@@ -179,8 +179,10 @@ describe('a screenshot with a suggestion', () => {
       [0.03, 0.1, 0.25, 0.8],
       [0.45, 0.05, 0.5, 0.9],
     ]);
-    expect(pixels.width).toBeGreaterThan(100);
-    expect(pixels.width).toBeLessThan(1100);
+    // Cropped to the selected step with a margin, not the whole 1000 x 700 view.
+    expect(pixels.width).toBeGreaterThan(200);
+    expect(pixels.width).toBeLessThan(700);
+    expect(pixels.height).toBeLessThan(350);
     expect(pixels.means[0]).toBeLessThan(25);
     expect(pixels.means[1]).toBeGreaterThan(120);
 
