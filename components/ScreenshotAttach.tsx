@@ -171,7 +171,7 @@ function ContextFacts({ context, anonymous }: { context: PageContext; anonymous:
   return (
     <details class="context">
       <summary>{t('contextSummary')}</summary>
-      <dl class="card-facts">
+      <dl class="context-facts">
         <dt>{t('contextPage')}</dt>
         <dd>{sent.url}</dd>
         {sent.title ? (

@@ -2,10 +2,12 @@
 // Attach screenshot, as a person does it: select a step, open the editor, attach a screenshot,
 // black out a part of it, submit; the endpoint stores the picture (blacked out, within the
 // limit) and the page context, and the triage page shows both.
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, startStaticServer } from '../../demo/static-server';
 import { openDatabase } from '../../server/database';
@@ -56,6 +58,30 @@ afterAll(async () => {
   await site?.close();
   if (copy) await rm(copy, { recursive: true, force: true });
 });
+
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** axe-core's violations in the editor's own document (evaluated through DevTools). */
+async function axeViolations(frame: Frame): Promise<string[]> {
+  await frame.evaluate(AXE_SOURCE);
+  return frame.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (c: Document) => Promise<{
+            violations: { id: string; help: string; nodes: { target: unknown }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    return (await axe.run(document)).violations.map(
+      (v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+    );
+  });
+}
 
 interface StoredDocument {
   body: { type: string; id?: string; value?: string; format?: string; purpose?: string }[];
@@ -148,6 +174,7 @@ describe('a screenshot with a suggestion', () => {
 
     // What travels with it is shown before it is sent.
     await editor.getByText('Sent with your suggestion').click();
+    expect(await axeViolations(editor)).toEqual([]);
     expect(await editor.locator('details.context').textContent()).toContain(
       site.url('/purchase-order.html'),
     );
@@ -229,5 +256,26 @@ describe('a screenshot with a suggestion', () => {
     await editor.getByRole('button', { name: 'Attach screenshot' }).waitFor();
     expect(await editor.getByRole('img', { name: 'Screenshot preview' }).count()).toBe(0);
     await page.close();
+  });
+
+  it('from the launcher alone, says to use the toolbar button, and keeps the draft', async () => {
+    // The build as it ships: access to the configured site only, no activeTab grant.
+    const plain = await launchWithExtension();
+    try {
+      const page = await plain.context.newPage();
+      await page.goto(site.url('/purchase-order.html'));
+      await page.getByText('Fill in form PO-7').click({ clickCount: 3 });
+      await clickLauncher(page);
+      const editor = await editorFrame(page);
+      await page.keyboard.type('Name the cost centre owner');
+      await editor.getByRole('button', { name: 'Attach screenshot' }).click();
+      await editor.getByRole('alert').filter({ hasText: 'toolbar button' }).waitFor();
+      expect(await editor.getByRole('img', { name: 'Screenshot preview' }).count()).toBe(0);
+      expect(await editor.getByRole('textbox', { name: 'Suggestion' }).inputValue()).toBe(
+        'Name the cost centre owner',
+      );
+    } finally {
+      await plain.close();
+    }
   });
 });
