@@ -217,6 +217,7 @@ export function ScreenshotAttach(props: Props) {
             disabled={props.busy}
             onMasksChange={props.onMasksChange}
           />
+          {props.anonymous ? <p class="muted">{t('screenshotAnonymousHint')}</p> : null}
           <div class="row">
             <button
               type="button"

@@ -85,6 +85,10 @@ describe('ScreenshotAttach', () => {
     expect(buttons()).toEqual(
       expect.arrayContaining(['screenshotUndoBlackOut', 'screenshotRemove']),
     );
+    // Named: no warning about names in the picture; anonymous: one.
+    expect(container.textContent).not.toContain('screenshotAnonymousHint');
+    show({ ...props, anonymous: true });
+    expect(container.textContent).toContain('screenshotAnonymousHint');
   });
 
   it('shows the context as sent: rounded for an anonymous suggestion', () => {
