@@ -96,7 +96,8 @@ export class FlywheelDatabase extends Dexie {
     });
     this.version(2).stores({ secrets: 'key', errors: '++id', authorSecrets: 'suggestionId' });
     this.version(3).stores({ pageListings: 'pageUrl, fetchedAt', notices: 'key' });
-    this.version(4).stores({ screenshots: 'suggestionId' });
+    // 5, not 4: another capability's tables take version 4 (Dexie allows a gap).
+    this.version(5).stores({ screenshots: 'suggestionId' });
   }
 }
 
