@@ -1,3 +1,4 @@
+import './ScreenshotAttach.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatNumber } from '@/utils/shared/format';
 import { t, uiLocale } from '@/utils/shared/i18n';

@@ -18,6 +18,8 @@ export interface Props {
   onSubmit: (values: EditorValues) => Promise<void>;
   onClose: () => void;
   onSuggestAnother: () => void;
+  /** What is attached (a screenshot) and sent with it (the page context), above Submit. */
+  attachment?: (values: EditorValues) => ComponentChildren;
   /** Status of the draft save, shown politely to screen readers. */
   saveStatus: 'idle' | 'saved' | { error: string };
   /**
@@ -29,8 +31,6 @@ export interface Props {
   categories: readonly Category[];
   /** The organisation allows anonymous suggestions. */
   allowAnonymous: boolean;
-  /** What is attached (a screenshot) and sent with it (the page context), above Submit. */
-  attachment?: (values: EditorValues) => ComponentChildren;
 }
 
 export function categoryKey(category: Category): MessageKey {

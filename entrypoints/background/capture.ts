@@ -35,14 +35,14 @@ export interface CaptureDeps {
   onQueued?: () => void;
   /** Asks the content script of a tab to take its editor frame down. */
   closeEditorInTab: (tabId: number) => Promise<void>;
+  /** A draft's screenshot and the page context sent with it (see screenshot.ts). */
+  screenshots?: Pick<Screenshots, 'draftFor' | 'forSubmit' | 'pageContext'>;
   now?: () => number;
   newId?: () => string;
   /** The replies to one suggestion at the endpoint, by its IRI. */
   replies?: (suggestionIri: string) => Promise<ReplyEntry[]>;
   /** The organisation's policy (tests hand in their own). */
   policy?: () => Promise<Policy>;
-  /** A draft's screenshot and the page context sent with it (see screenshot.ts). */
-  screenshots?: Pick<Screenshots, 'draftFor' | 'forSubmit' | 'pageContext'>;
 }
 
 /** 128 random bits, URL-safe. */
@@ -178,6 +178,15 @@ export function createCapture(deps: CaptureDeps) {
       }
       const [draft, rules] = await Promise.all([db.suggestions.get(session.draftId), policy()]);
       const allowAnonymous = anonymityAllowed(rules);
+      // Screenshot and page context: what will be sent with it, shown before it is.
+      const attached =
+        deps.screenshots && (draft?.syncState ?? 'draft') === 'draft'
+          ? {
+              allowScreenshot: screenshotAllowed(rules),
+              screenshot: await deps.screenshots.draftFor(session.draftId, rules),
+              pageContext: await deps.screenshots.pageContext(requireTab(context), session),
+            }
+          : {};
       const state: EditorState = {
         draftId: session.draftId,
         pageUrl: session.pageUrl,
@@ -192,19 +201,8 @@ export function createCapture(deps: CaptureDeps) {
         allowAnonymous,
         own: draft !== undefined && draft.syncState !== 'draft',
         withdrawn: draft?.withdrawn,
+        ...attached,
       };
-      // Screenshot and page context: what will be sent with it, shown before it is.
-      if (deps.screenshots && state.syncState === 'draft') {
-        const [screenshot, pageContext] = await Promise.all([
-          deps.screenshots.draftFor(session.draftId, rules),
-          deps.screenshots.pageContext(requireTab(context), session),
-        ]);
-        Object.assign(state, {
-          allowScreenshot: screenshotAllowed(rules),
-          screenshot,
-          pageContext,
-        });
-      }
       return state;
     },
 

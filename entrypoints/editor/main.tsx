@@ -9,11 +9,11 @@ import { SuggestionView } from '@/components/SuggestionView';
 import { formatNumber, relativeTime } from '@/utils/shared/format';
 import { describeError, inWords, t, uiLocale } from '@/utils/shared/i18n';
 import { type EditorState, sendMessage } from '@/utils/shared/messaging';
-import type { Rect, ScreenshotDraft } from '@/utils/shared/screenshot';
 import { statusWord } from '@/utils/shared/status-word';
 import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
 import { createDraftSaver } from '@/utils/ui/draft-saver';
 import { useReallyVisible } from '@/utils/ui/use-really-visible';
+import { useScreenshot } from './use-screenshot';
 
 // The capability the background issued for this frame, handed over in the address's fragment
 // (never sent to a server). Read once, then taken out of the address.
@@ -86,7 +86,7 @@ function EditorApp({ state }: { state: EditorState }) {
     );
   };
   useEscapeToClose(() => void close());
-  const screenshot = useScreenshot(state);
+  const screenshot = useScreenshot(capability, state);
 
   return (
     <SuggestionEditor
@@ -117,47 +117,6 @@ function EditorApp({ state }: { state: EditorState }) {
       onSuggestAnother={() => window.location.reload()}
     />
   );
-}
-
-/** The draft's screenshot: attached, blacked out and removed by asking the background. */
-function useScreenshot(state: EditorState) {
-  const [screenshot, setScreenshot] = useState<ScreenshotDraft | undefined>(state.screenshot);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const run = async (request: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await request();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const draftId = state.draftId;
-  return {
-    screenshot,
-    busy,
-    error,
-    onAttach: () =>
-      void run(async () =>
-        setScreenshot(await sendMessage('captureScreenshot', { capability, draftId })),
-      ),
-    onRemove: () =>
-      void run(async () => {
-        await sendMessage('removeScreenshot', { capability, draftId });
-        setScreenshot(undefined);
-      }),
-    onMasksChange: (masks: Rect[]) => {
-      if (!screenshot) return;
-      // Shown at once; kept with the draft in the background.
-      setScreenshot({ ...screenshot, masks });
-      void run(async () => {
-        await sendMessage('saveScreenshotMasks', { capability, draftId, masks });
-      });
-    },
-  };
 }
 
 /** The words for a category Flywheel knows; another client's own category as it came. */

@@ -75,10 +75,10 @@ export class FlywheelDatabase extends Dexie {
   /** The error log, oldest first (see error-log.ts). */
   errors!: EntityTable<ErrorRow, 'id'>;
   authorSecrets!: EntityTable<AuthorSecret, 'suggestionId'>;
-  pageListings!: EntityTable<PageListingRow, 'pageUrl'>;
-  notices!: EntityTable<NoticeRow, 'key'>;
   /** Drafts' screenshots: out of the suggestion rows, so lists never carry pictures. */
   screenshots!: EntityTable<ScreenshotRow, 'suggestionId'>;
+  pageListings!: EntityTable<PageListingRow, 'pageUrl'>;
+  notices!: EntityTable<NoticeRow, 'key'>;
 
   /** The suggestions in one sync state, oldest change first (the compound index). */
   inSyncState(state: SyncState) {

@@ -36,6 +36,14 @@ const tabId = v.pipe(v.number(), v.integer(), v.minValue(0));
 const endpointUrl = v.pipe(v.string(), v.maxLength(LIMITS.url));
 const token = v.pipe(v.string(), v.maxLength(4_096));
 
+/** A rectangle in a screenshot's pixels (a part to black out). */
+const pixelRect = v.object({
+  x: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+  y: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+  width: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+  height: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+});
+
 const draftFields = {
   capability,
   draftId: uuid,
@@ -45,14 +53,6 @@ const draftFields = {
 };
 
 const empty = v.object({});
-
-/** A rectangle in a screenshot's pixels (a part to black out). */
-const pixelRect = v.object({
-  x: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
-  y: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
-  width: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
-  height: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
-});
 
 export const requests = {
   // ── From the page's content script ──────────────────────────────────────────────────────
@@ -93,6 +93,18 @@ export const requests = {
   saveDraft: { from: 'editor', schema: v.object(draftFields) },
   submitSuggestion: { from: 'editor', schema: v.object(draftFields) },
   closeEditor: { from: 'editor', schema: v.object({ capability }) },
+  /** Attach a screenshot of the visible tab, cropped to the selection, to the draft. */
+  captureScreenshot: { from: 'editor', schema: v.object({ capability, draftId: uuid }) },
+  /** The parts of the draft's screenshot to black out (all of them, each time). */
+  saveScreenshotMasks: {
+    from: 'editor',
+    schema: v.object({
+      capability,
+      draftId: uuid,
+      masks: v.pipe(v.array(pixelRect), v.maxLength(MAX_MASKS)),
+    }),
+  },
+  removeScreenshot: { from: 'editor', schema: v.object({ capability, draftId: uuid }) },
   /** The author changes the text of their own submitted suggestion (opened from its mark). */
   editSuggestion: {
     from: 'editor',
@@ -106,18 +118,6 @@ export const requests = {
   loadReplies: { from: 'editor', schema: v.object({ capability }) },
   /** The author takes their own suggestion back. */
   withdrawSuggestion: { from: 'editor', schema: v.object({ capability, id: uuid }) },
-  /** Attach a screenshot of the visible tab, cropped to the selection, to the draft. */
-  captureScreenshot: { from: 'editor', schema: v.object({ capability, draftId: uuid }) },
-  /** The parts of the draft's screenshot to black out (all of them, each time). */
-  saveScreenshotMasks: {
-    from: 'editor',
-    schema: v.object({
-      capability,
-      draftId: uuid,
-      masks: v.pipe(v.array(pixelRect), v.maxLength(MAX_MASKS)),
-    }),
-  },
-  removeScreenshot: { from: 'editor', schema: v.object({ capability, draftId: uuid }) },
 
   // ── From the popup and the options page ─────────────────────────────────────────────────
   listSuggestions: {
@@ -303,12 +303,12 @@ export interface Responses {
   saveDraft: { savedAt: number };
   submitSuggestion: { id: string };
   closeEditor: { closed: boolean };
-  editSuggestion: { text: string };
-  loadReplies: { replies: ReplyEntry[] };
-  withdrawSuggestion: { withdrawn: boolean };
   captureScreenshot: ScreenshotDraft;
   saveScreenshotMasks: { saved: boolean };
   removeScreenshot: { removed: boolean };
+  editSuggestion: { text: string };
+  loadReplies: { replies: ReplyEntry[] };
+  withdrawSuggestion: { withdrawn: boolean };
   listSuggestions: { items: Suggestion[]; total: number };
   listPageOrphans: { items: Suggestion[] };
   getSyncOverview: SyncOverview;
