@@ -152,9 +152,11 @@ describe('a screenshot with a suggestion', () => {
     const editor = await editorFrame(page);
     await page.keyboard.type(text);
 
+    const pressed = performance.now();
     await editor.getByRole('button', { name: 'Attach screenshot' }).click();
     const preview = editor.getByRole('img', { name: 'Screenshot preview' });
     await preview.waitFor();
+    const captureMs = Math.round(performance.now() - pressed);
     // The page never sees the picture: no image or canvas of Flywheel's in its DOM.
     expect(await page.evaluate(() => document.querySelectorAll('canvas, img').length)).toBe(0);
 
@@ -200,6 +202,7 @@ describe('a screenshot with a suggestion', () => {
     const bytes = Buffer.from(iri.slice(iri.indexOf(',') + 1), 'base64').length;
     expect(bytes).toBeGreaterThan(500);
     expect(bytes).toBeLessThanOrEqual(LIMITS.screenshotBytes);
+    console.log(`screenshot: preview ${captureMs} ms after the press; sent ${bytes} bytes`);
 
     // Decoded: the part dragged over is black, the rest is the (light) page.
     const pixels = await brightness(page, iri, [
