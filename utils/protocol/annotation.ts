@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import type { Selector } from '../anchoring/types';
 import { SelectorSchema } from './selectors';
 import { findUnstorable, unstorableTextReason, utf8Length } from './storable';
-import { LIMITS, SUGGESTION_STATUSES } from './vocabulary';
+import { base64Bytes, LIMITS, SUGGESTION_STATUSES } from './vocabulary';
 
 // The plain vocabulary and the selector schema live in their own modules, so the content
 // script can use them without the rest of the wire format.
@@ -125,12 +125,6 @@ export type ScreenshotFormat = (typeof SCREENSHOT_FORMATS)[number];
 /** The longest `data:` IRI of a screenshot: its media type, `;base64,` and the base64 text. */
 export const MAX_SCREENSHOT_IRI = 40 + Math.ceil(LIMITS.screenshotBytes / 3) * 4;
 const SCREENSHOT_IRI = /^data:(image\/(?:webp|jpeg|png));base64,([A-Za-z0-9+/]*={0,2})$/;
-
-/** The bytes a base64 text holds. */
-export function base64Bytes(base64: string): number {
-  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  return Math.floor((base64.length * 3) / 4) - padding;
-}
 
 /** The image's bytes, before base64, of a `data:` IRI. */
 export function dataIriBytes(iri: string): number {

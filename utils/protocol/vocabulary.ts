@@ -1,5 +1,6 @@
 // The wire format's plain vocabulary: statuses and limits, one definition for the extension
-// and every endpoint. No code runs here, so any context may import it at no cost.
+// and every endpoint. Nothing here runs when imported (one pure helper), so any context may
+// import it at no cost.
 
 export const SUGGESTION_STATUSES = [
   'submitted',
@@ -33,6 +34,12 @@ export const LIMITS = {
   /** A page context's free text (its title, the browser's name). */
   contextText: 500,
 } as const;
+
+/** The bytes a base64 text holds (a screenshot's size against LIMITS.screenshotBytes). */
+export function base64Bytes(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
 
 /**
  * The categories the extension offers. The wire takes any `category` of 1-64 characters (an

@@ -1,8 +1,9 @@
 // A screenshot with a suggestion, and the page context that travels with it: the maths (crop,
 // black-out, size) shared by the background, which makes the image, and the editor, which
 // shows it. Pure functions: no canvas, no extension API, so they are tested in Node.
-import { base64Bytes, type PageContext } from '../protocol/annotation';
-import { LIMITS } from '../protocol/vocabulary';
+// Types only from the wire format: the content script imports messaging.ts, which imports this.
+import type { PageContext } from '../protocol/annotation';
+import { base64Bytes, LIMITS } from '../protocol/vocabulary';
 
 export interface Rect {
   x: number;
