@@ -20,6 +20,8 @@ export interface Props {
   onSubmit: (values: EditorValues & { category: Category }) => Promise<void>;
   onClose: () => void;
   onSuggestAnother: () => void;
+  /** What is attached (a screenshot) and sent with it (the page context), above Submit. */
+  attachment?: (values: EditorValues) => ComponentChildren;
   /** Status of the draft save, shown politely to screen readers. */
   saveStatus: 'idle' | 'saved' | { error: string };
   /**
@@ -191,6 +193,7 @@ export function SuggestionEditor(props: Props) {
       <p id="anonymous-hint" class="muted">
         {values.anonymous ? t('anonymousHint') : t('namedHint')} {t('privacyHint')}
       </p>
+      {props.attachment?.(values)}
       {props.visible ? null : (
         <p class="error" role="status">
           {t('editorObscured')}

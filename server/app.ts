@@ -61,10 +61,14 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const limitBody = bodyLimit({
     maxSize: options.maxBodyBytes ?? LIMITS.requestBytes,
-    onError: (c) =>
-      problemResponse(c, 413, 'payload-too-large', 'The request body is too large', {
+    onError: (c) => {
+      // Answered before the body is read: the connection is closed behind the answer, so a
+      // client must not send its next request on it.
+      c.header('Connection', 'close');
+      return problemResponse(c, 413, 'payload-too-large', 'The request body is too large', {
         maxBytes: options.maxBodyBytes ?? LIMITS.requestBytes,
-      }),
+      });
+    },
   });
 
   const log = options.log ?? errorsOnlyLog;

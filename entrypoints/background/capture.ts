@@ -13,7 +13,13 @@ import { storableSelector, storableText } from '@/utils/protocol/storable';
 import { LIMITS } from '@/utils/protocol/vocabulary';
 import type { EditorState, ReplyEntry, SimilarEntry } from '@/utils/shared/messaging';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/shared/suggestion';
-import { anonymityAllowed, offeredCategories, type Policy, readPolicy } from './policy';
+import {
+  anonymityAllowed,
+  offeredCategories,
+  type Policy,
+  readPolicy,
+  screenshotAllowed,
+} from './policy';
 import {
   defineHandlers,
   type RequestContext,
@@ -21,6 +27,7 @@ import {
   requireTab,
   senderPage,
 } from './router';
+import type { Screenshots } from './screenshot';
 import type { EditorSession, EditorSessions } from './tab-store';
 
 /** After the editor closes, its last flush of typing may still arrive. */
@@ -35,6 +42,8 @@ export interface CaptureDeps {
   onQueued?: () => void;
   /** Asks the content script of a tab to take its editor frame down. */
   closeEditorInTab: (tabId: number) => Promise<void>;
+  /** A draft's screenshot and the page context sent with it (see screenshot.ts). */
+  screenshots?: Pick<Screenshots, 'draftFor' | 'forSubmit' | 'pageContext'>;
   now?: () => number;
   newId?: () => string;
   /** The replies to one suggestion at the endpoint, by its IRI. */
@@ -207,6 +216,15 @@ export function createCapture(deps: CaptureDeps) {
       const [draft, rules] = await Promise.all([db.suggestions.get(session.draftId), policy()]);
       const allowAnonymous = anonymityAllowed(rules);
       const categories = offeredCategories(rules);
+      // Screenshot and page context: what will be sent with it, shown before it is.
+      const attached =
+        deps.screenshots && (draft?.syncState ?? 'draft') === 'draft'
+          ? {
+              allowScreenshot: screenshotAllowed(rules),
+              screenshot: await deps.screenshots.draftFor(session.draftId, rules),
+              pageContext: await deps.screenshots.pageContext(requireTab(context), session),
+            }
+          : {};
       const state: EditorState = {
         draftId: session.draftId,
         pageUrl: session.pageUrl,
@@ -223,6 +241,7 @@ export function createCapture(deps: CaptureDeps) {
         allowAnonymous,
         own: draft !== undefined && draft.syncState !== 'draft',
         withdrawn: draft?.withdrawn,
+        ...attached,
       };
       if (state.own) {
         // On their own anonymous suggestion a person's reply is anonymous too.
@@ -278,8 +297,15 @@ export function createCapture(deps: CaptureDeps) {
       if (!offeredCategories(rules).includes(data.category)) {
         throw new RequestError('errorInvalidRequest');
       }
+      // The screenshot is blacked out and compressed before the transaction (canvas work).
+      const attached = await deps.screenshots?.forSubmit(
+        data.draftId,
+        requireTab(context),
+        session,
+        rules,
+      );
       const submittedAt = now();
-      await db.transaction('rw', db.suggestions, db.outbox, async () => {
+      await db.transaction('rw', db.suggestions, db.outbox, db.screenshots, async () => {
         const existing = await db.suggestions.get(data.draftId);
         if (existing && existing.syncState !== 'draft')
           throw new RequestError('errorAlreadySubmitted');
@@ -296,7 +322,10 @@ export function createCapture(deps: CaptureDeps) {
           createdAt: existing?.createdAt ?? submittedAt,
           updatedAt: submittedAt,
           submittedAt,
+          ...attached,
         });
+        // What is sent is on the suggestion now; the draft's copy is done with.
+        await db.screenshots.delete(data.draftId);
         // The outbox row is written with the change, so a crash cannot leave one without the other.
         await db.outbox.add(operation(data.draftId, 'create'));
       });
@@ -492,12 +521,15 @@ export function createCapture(deps: CaptureDeps) {
           .toArray(),
         db.suggestions.count(),
       ]);
-      return { items, total };
+      // Pictures stay in the database: a list has no use for them and would carry megabytes.
+      return { items: items.map(({ screenshot: _picture, ...item }) => item), total };
     },
   });
 
   return {
     handlers,
+    /** The check every editor request goes through, for capabilities beside capture's. */
+    sessionFor,
     /** The tab is gone: so is its editor. */
     tabClosed: (tabId: number) => sessions.delete(tabId),
   };

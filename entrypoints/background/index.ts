@@ -16,6 +16,7 @@ import { createNotices } from './notices';
 import { createPageLabels } from './page-labels';
 import { createPageSuggestions } from './page-suggestions';
 import { createRouter, type Handlers } from './router';
+import { createScreenshots } from './screenshot';
 import { createSettings, loadSyncConfig } from './settings';
 import { createSites } from './sites';
 import { createSync } from './sync';
@@ -34,9 +35,16 @@ export default defineBackground({
       broadcast('suggestionsChanged', {});
     });
     const sync = createSync({ db, log, onChange: suggestionsChanged });
+    // Capture checks the editor's capability for the screenshot's requests too.
+    const screenshots = createScreenshots({
+      db,
+      session: (context, capability, use) => capture.sessionFor(context, capability, use),
+      onError: (error) => void log.record('background', 'screenshot', error),
+    });
     const capture = createCapture({
       db,
       sessions,
+      screenshots,
       onSuggestionsChanged: suggestionsChanged,
       onQueued: sync.drain,
       async replies(suggestionIri) {
@@ -85,6 +93,7 @@ export default defineBackground({
     // Every request has its handler: the type says so.
     const handlers: Handlers = {
       ...capture.handlers,
+      ...screenshots.handlers,
       ...pageSuggestions.handlers,
       ...createPageLabels().handlers,
       ...sync.handlers,

@@ -3,6 +3,7 @@ import './style.css';
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { FatalError } from '@/components/FatalError';
+import { ScreenshotAttach } from '@/components/ScreenshotAttach';
 import { SimilarSuggestions } from '@/components/SimilarSuggestions';
 import { categoryKey, type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { type ReplyLine, SuggestionView } from '@/components/SuggestionView';
@@ -14,6 +15,7 @@ import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
 import { createDraftSaver } from '@/utils/ui/draft-saver';
 import { useReallyVisible } from '@/utils/ui/use-really-visible';
 import { reportSize } from './report-size';
+import { useScreenshot } from './use-screenshot';
 import { useSimilar } from './use-similar';
 
 // The capability the background issued for this frame, handed over in the address's fragment
@@ -93,6 +95,7 @@ function EditorApp({ state }: { state: EditorState }) {
     quote: state.quote,
     text: state.text,
   });
+  const screenshot = useScreenshot(capability, state);
 
   return (
     <SuggestionEditor
@@ -116,6 +119,14 @@ function EditorApp({ state }: { state: EditorState }) {
           ) : null}
         </>
       }
+      attachment={(values) => (
+        <ScreenshotAttach
+          allowed={state.allowScreenshot === true}
+          context={state.pageContext}
+          anonymous={values.anonymous}
+          {...screenshot}
+        />
+      )}
       onSubmit={async (values) => {
         await saver.flush();
         await inWords(() =>

@@ -43,7 +43,7 @@ export interface TriageOptions {
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
   // Our own form posts name our origin (no-referrer made Chromium send `Origin: null`); the
   // triage URL (its search words) never reaches the intranet pages it links to.

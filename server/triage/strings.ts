@@ -52,6 +52,16 @@ export const STRINGS = {
   category: 'Category',
   noCategory: 'None',
   support: 'Support',
+  // The screenshot and the page context sent with a suggestion.
+  screenshot:
+    'Screenshot of the page, as the person sent it (black areas were blacked out by them)',
+  pageContext: 'Page as they saw it',
+  contextTitle: 'Title',
+  contextBrowser: 'Browser',
+  contextViewport: 'Window size',
+  contextViewportValue: (width: number, height: number) =>
+    `${formatNumber(width)} × ${formatNumber(height)} pixels`,
+  contextTime: 'Seen at',
   supportCount: (count: number) =>
     count === 0
       ? 'No support yet'

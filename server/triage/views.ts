@@ -2,7 +2,8 @@
 // by anyone; here they are text). No scripts: every action is a plain form.
 import { randomUUID } from 'node:crypto';
 import { html } from 'hono/html';
-import { SUGGESTION_STATUSES } from '../../utils/protocol/annotation';
+import * as v from 'valibot';
+import { PageContextSchema, SUGGESTION_STATUSES } from '../../utils/protocol/annotation';
 import { isFiltered, SORTS, type Sort, type WorkbenchFilter, workbenchUrl } from './filters';
 import type { PageSummary, TriageReply, TriageSuggestion, WorkbenchScreen } from './queries';
 import {
@@ -45,6 +46,10 @@ mark { background: #fff1a8; color: #1b1b1b; }
 textarea { width: 26rem; max-width: 85vw; min-height: 2.5rem; display: block; }
 [role=alert], [role=status] { padding: .5rem .75rem; border-radius: 4px; background: #fdf0d5; }
 nav ul { list-style: none; padding: 0; display: flex; gap: 1rem; }
+.screenshot { margin: .5rem 0; }
+.screenshot img { max-width: 100%; height: auto; border: 1px solid #bbb; }
+.context { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .25rem 0; font-size: .9rem; color: #333; }
+.context dd { margin: 0; word-break: break-all; }
 `;
 
 export function layout(content: Markup, options: { signOutToken?: string } = {}): Markup {
@@ -206,7 +211,8 @@ ${group.suggestions.map((suggestion) =>
 }
 
 interface SuggestionDocument {
-  body?: { value?: string; purpose?: string }[];
+  body?: { type?: string; id?: string; format?: string; value?: string; purpose?: string }[];
+  pageContext?: unknown;
   target?: { title?: string; selector?: (Quote & { type?: string })[] };
   category?: string;
   anonymous?: boolean;
@@ -238,6 +244,31 @@ function authorOf(document: SuggestionDocument): string | undefined {
   return name ? name : undefined;
 }
 
+/**
+ * The screenshot, if the suggestion has one: shown only as a `data:` IRI of an image the wire
+ * accepts (the page's policy allows `img-src data:`, nothing more), never fetched from elsewhere.
+ */
+function screenshotOf(document: SuggestionDocument): Markup | '' {
+  const image = document.body?.find((body) => body.type === 'Image');
+  const iri = image?.id;
+  if (!iri || !/^data:image\/(?:webp|jpeg|png);base64,[A-Za-z0-9+/]*={0,2}$/.test(iri)) return '';
+  return html`<figure class="screenshot"><img src="${iri}" alt="${STRINGS.screenshot}"></figure>`;
+}
+
+/** The page context (as the wire's schema accepts it): what the owner needs to reproduce it. */
+function pageContextOf(document: SuggestionDocument, headingId: string): Markup | '' {
+  const parsed = v.safeParse(PageContextSchema, document.pageContext);
+  if (!parsed.success) return '';
+  const context = parsed.output;
+  const time = new Date(context.time);
+  return html`<dl class="context" aria-label="${STRINGS.pageContext}" id="${headingId}-context">
+${context.title ? html`<dt>${STRINGS.contextTitle}</dt><dd>${context.title}</dd>` : ''}
+${context.browser ? html`<dt>${STRINGS.contextBrowser}</dt><dd>${context.browser.name} ${context.browser.version}</dd>` : ''}
+${context.viewport ? html`<dt>${STRINGS.contextViewport}</dt><dd>${STRINGS.contextViewportValue(context.viewport.width, context.viewport.height)}</dd>` : ''}
+<dt>${STRINGS.contextTime}</dt><dd><time datetime="${context.time}">${dayInWords(time)}</time></dd>
+</dl>`;
+}
+
 function quoteOf(document: SuggestionDocument): Quote | undefined {
   const selector = document.target?.selector?.find((item) => item.type === 'TextQuoteSelector');
   return selector && typeof selector.exact === 'string' && selector.exact.length > 0
@@ -266,6 +297,8 @@ ${
     : html`<p class="meta">${STRINGS.wholePage}</p>`
 }
 <p class="text">${text}</p>
+${screenshotOf(document)}
+${pageContextOf(document, headingId)}
 <ul class="meta">
 <li>${STRINGS.status}: <strong>${STATUS_WORDS[suggestion.status]}</strong></li>
 <li>${STRINGS.category}: ${categoryInWords(document.category)}</li>

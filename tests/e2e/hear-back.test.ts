@@ -58,6 +58,7 @@ async function suggest(text: string, step: string): Promise<Page> {
   await clickLauncher(page);
   const editor = await editorFrame(page);
   await page.keyboard.type(text);
+  await editor.getByRole('combobox', { name: 'Category' }).selectOption('simplify');
   await editor.getByRole('button', { name: 'Submit' }).click();
   await editor.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
   return page;
@@ -149,6 +150,7 @@ describe('authors hear back', () => {
     await clickLauncher(page);
     let card = await editorFrame(page);
     await page.keyboard.type(original);
+    await card.getByRole('combobox', { name: 'Category' }).selectOption('other');
     await card.getByRole('button', { name: 'Submit' }).click();
     await card.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
     await expect.poll(() => rowsFor(original), { timeout: 10_000 }).toBe(1);

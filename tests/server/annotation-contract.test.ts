@@ -5,6 +5,8 @@ import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ANNOTATION_MEDIA_TYPE,
+  isTextualBody,
+  LIMITS,
   ProblemSchema,
   StoredSuggestionSchema,
 } from '../../utils/protocol/annotation';
@@ -167,9 +169,9 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
       const newEtag = replaced.headers.get('etag');
       expect(newEtag).not.toBe(etag);
       const stored = v.parse(StoredSuggestionSchema, await replaced.json());
-      expect(stored.body.find((item) => item.purpose === 'editing')?.value).toBe(
-        'Merge steps 3, 4 and 5',
-      );
+      expect(
+        stored.body.filter(isTextualBody).find((item) => item.purpose === 'editing')?.value,
+      ).toBe('Merge steps 3, 4 and 5');
       expect(stored.id).toBe(body.id);
 
       // The first writer's ETag is now stale: a second replacement with it must fail.
@@ -217,7 +219,7 @@ describe.each(DATABASE_KINDS)('annotation contract on %s', (kind) => {
 
   describe('request validation', () => {
     it('answers 413 for a body over the limit', async () => {
-      const huge = suggestion(uniquePage(), 'x'.repeat(70 * 1024));
+      const huge = suggestion(uniquePage(), 'x'.repeat(LIMITS.requestBytes + 1024));
       const response = await call(container, {
         method: 'POST',
         body: huge,

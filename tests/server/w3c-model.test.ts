@@ -159,6 +159,15 @@ describe('W3C Web Annotation model: MUST assertions', () => {
     ['a signed suggestion', { ...local, anonymous: false }, 'Sam Jansen'],
     ['an anonymous suggestion', { ...local, anonymous: true }, 'Sam Jansen'],
     ['a suggestion about the whole page', { ...local, quote: '', selectors: [] }, ''],
+    [
+      'a suggestion with a screenshot and its page context',
+      {
+        ...local,
+        screenshot: { format: 'image/webp', data: 'UklGRg==', width: 1, height: 1 },
+        pageContext: { url: local.pageUrl, time: '2026-11-30T09:00:00.000Z' },
+      } satisfies Suggestion,
+      'Sam Jansen',
+    ],
   ])('holds for the body the extension sends for %s', (_kind, stored, name) => {
     const body = toAnnotation(stored, name);
     expect(body).not.toHaveProperty('id');

@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { ErrorEntry } from '../shared/messaging';
+import type { ScreenshotDraft } from '../shared/screenshot';
 import type { OutboxOperation, Suggestion, SyncState } from '../shared/suggestion';
 
 export type * from '../shared/suggestion';
@@ -108,6 +109,12 @@ export interface NoticeRow {
   at: number;
 }
 
+/** A draft's screenshot, as cropped, with its black-outs (sent once the draft is submitted). */
+export interface ScreenshotRow extends ScreenshotDraft {
+  suggestionId: string;
+  capturedAt: number;
+}
+
 export class FlywheelDatabase extends Dexie {
   suggestions!: EntityTable<Suggestion, 'id'>;
   outbox!: EntityTable<OutboxOperation, 'id'>;
@@ -119,6 +126,8 @@ export class FlywheelDatabase extends Dexie {
   /** The error log, oldest first (see error-log.ts). */
   errors!: EntityTable<ErrorRow, 'id'>;
   authorSecrets!: EntityTable<AuthorSecret, 'suggestionId'>;
+  /** Drafts' screenshots: out of the suggestion rows, so lists never carry pictures. */
+  screenshots!: EntityTable<ScreenshotRow, 'suggestionId'>;
   pageListings!: EntityTable<PageListingRow, 'pageUrl'>;
   notices!: EntityTable<NoticeRow, 'key'>;
   /** Support and replies waiting for the endpoint (the outbox of interactions). */
@@ -147,6 +156,8 @@ export class FlywheelDatabase extends Dexie {
       interactions: 'id, notBefore, target, suggestionId',
       stances: 'target',
     });
+    // Screenshots kept with their drafts, by suggestion.
+    this.version(5).stores({ screenshots: 'suggestionId' });
   }
 }
 

@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import {
   type AnnotationCollection,
   AnnotationCollectionSchema,
+  isTextualBody,
   type StoredAnnotation,
   type StoredReply,
   type StoredSuggestion,
@@ -66,7 +67,7 @@ export async function fetchReplies(
 
 /** The fields a colleague's card needs, from a stored annotation. */
 export function colleagueSuggestion(item: StoredSuggestion, markId: string): ColleagueSuggestion {
-  const editing = item.body.find((body) => body.purpose === 'editing');
+  const editing = item.body.filter(isTextualBody).find((body) => body.purpose === 'editing');
   const quote = item.target.selector?.find((s) => s.type === 'TextQuoteSelector');
   return {
     markId,

@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import type { Selector } from '../anchoring/types';
 import { SelectorSchema } from './selectors';
 import { findUnstorable, unstorableTextReason, utf8Length } from './storable';
-import { LIMITS, SUGGESTION_STATUSES } from './vocabulary';
+import { base64Bytes, LIMITS, SUGGESTION_STATUSES } from './vocabulary';
 
 // The plain vocabulary and the selector schema live in their own modules, so the content
 // script can use them without the rest of the wire format.
@@ -56,6 +56,8 @@ export const FLYWHEEL_CONTEXT = {
     '@id': `${FLYWHEEL_VOCABULARY}fromOwner`,
     '@type': 'http://www.w3.org/2001/XMLSchema#boolean',
   },
+  // A JSON literal (JSON-LD 1.1): the page context is kept as it came, not as linked data.
+  pageContext: { '@id': `${FLYWHEEL_VOCABULARY}pageContext`, '@type': '@json' },
 } as const;
 
 /** The `@context` every annotation, page and collection carries on the wire. */
@@ -117,6 +119,79 @@ const suggestionBody = textualBody(
 );
 export type SuggestionBody = v.InferOutput<typeof suggestionBody>;
 
+/** The image formats a screenshot body may have. */
+export const SCREENSHOT_FORMATS = ['image/webp', 'image/jpeg', 'image/png'] as const;
+export type ScreenshotFormat = (typeof SCREENSHOT_FORMATS)[number];
+/** The longest `data:` IRI of a screenshot: its media type, `;base64,` and the base64 text. */
+export const MAX_SCREENSHOT_IRI = 40 + Math.ceil(LIMITS.screenshotBytes / 3) * 4;
+const SCREENSHOT_IRI = /^data:(image\/(?:webp|jpeg|png));base64,([A-Za-z0-9+/]*={0,2})$/;
+
+/** The image's bytes, before base64, of a `data:` IRI. */
+export function dataIriBytes(iri: string): number {
+  return base64Bytes(iri.slice(iri.indexOf(',') + 1));
+}
+
+/**
+ * A screenshot of the page, cropped to what the suggestion is about: an Image body whose IRI is
+ * a `data:` IRI (RFC 2397), as the W3C model has it for any External Web Resource
+ * (`TextualBody` is its only embedded kind, and `value` is for text alone). No `purpose`: the
+ * model gives one only to Textual Bodies and Specific Resources (3.3.5).
+ */
+const screenshotBody = v.pipe(
+  v.object({
+    id: v.pipe(
+      v.string(),
+      v.maxLength(
+        MAX_SCREENSHOT_IRI,
+        `a screenshot must be at most ${LIMITS.screenshotBytes / 1024} KB`,
+      ),
+      v.regex(SCREENSHOT_IRI, 'a screenshot must be a base64 data: IRI of a WebP, JPEG or PNG'),
+    ),
+    type: v.literal('Image'),
+    format: v.picklist(SCREENSHOT_FORMATS),
+  }),
+  v.check(
+    (body) => dataIriBytes(body.id) <= LIMITS.screenshotBytes,
+    `a screenshot must be at most ${LIMITS.screenshotBytes / 1024} KB`,
+  ),
+  v.check(
+    (body) => SCREENSHOT_IRI.exec(body.id)?.[1] === body.format,
+    "a screenshot's format must be the media type of its data: IRI",
+  ),
+);
+export type ScreenshotBody = v.InferOutput<typeof screenshotBody>;
+
+/** True for the text bodies (the suggestion, its category tag); false for a screenshot. */
+export function isTextualBody<Body extends { type: string }>(
+  body: Body,
+): body is Extract<Body, { type: 'TextualBody' }> {
+  return body.type === 'TextualBody';
+}
+
+const contextText = v.pipe(v.string(), v.maxLength(LIMITS.contextText), storableText);
+const pixels = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000));
+
+/**
+ * What the owner needs to know of the page as the person saw it. Browser: name and major
+ * version only; for an anonymous suggestion the viewport is rounded (see docs/protocol.md).
+ */
+export const PageContextSchema = v.object({
+  url: httpUrl,
+  title: v.optional(contextText),
+  browser: v.optional(
+    v.object({
+      name: v.pipe(contextText, v.maxLength(50)),
+      version: v.pipe(
+        v.string(),
+        v.regex(/^\d{1,5}$/, 'browser version is the major version alone'),
+      ),
+    }),
+  ),
+  viewport: v.optional(v.object({ width: pixels, height: pixels })),
+  time: v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp')),
+});
+export type PageContext = v.InferOutput<typeof PageContextSchema>;
+
 const creatorSchema = v.object({
   type: v.optional(v.literal('Person')),
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.creatorName)),
@@ -158,20 +233,28 @@ export const IncomingSuggestionSchema = v.pipe(
     type: v.literal('Annotation'),
     motivation: v.literal('editing'),
     created: createdSchema,
-    body: oneOrMany(suggestionBody, LIMITS.bodies),
+    body: oneOrMany(v.variant('type', [suggestionBody, screenshotBody]), LIMITS.bodies),
     target: suggestionTarget,
     category: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.category))),
     anonymous: v.optional(v.boolean()),
     creator: v.optional(creatorSchema),
+    pageContext: v.optional(PageContextSchema),
   }),
   v.check(
-    (annotation) => annotation.body.filter((body) => body.purpose === 'editing').length === 1,
+    (annotation) =>
+      annotation.body.filter((body) => isTextualBody(body) && body.purpose === 'editing').length ===
+      1,
     'body must hold exactly one TextualBody with purpose "editing" (the suggestion text)',
+  ),
+  v.check(
+    (annotation) => annotation.body.filter((body) => !isTextualBody(body)).length <= 1,
+    'body may hold at most one screenshot (an Image)',
   ),
   v.check(
     (annotation) =>
       annotation.body.every(
-        (body) => body.purpose !== 'tagging' || body.value.length <= LIMITS.tag,
+        (body) =>
+          !isTextualBody(body) || body.purpose !== 'tagging' || body.value.length <= LIMITS.tag,
       ),
     `a tagging body is at most ${LIMITS.tag} characters`,
   ),

@@ -1,5 +1,6 @@
 // The wire format's plain vocabulary: statuses and limits, one definition for the extension
-// and every endpoint. No code runs here, so any context may import it at no cost.
+// and every endpoint. Nothing here runs when imported (one pure helper), so any context may
+// import it at no cost.
 
 export const SUGGESTION_STATUSES = [
   'submitted',
@@ -22,9 +23,23 @@ export const LIMITS = {
   category: 64,
   creatorName: 200,
   url: 2_048,
-  /** Whole request bodies; the server answers 413 above it. */
-  requestBytes: 64 * 1024,
+  /**
+   * Whole request bodies; the server answers 413 above it. Room for the text (64 KB) and one
+   * screenshot's data IRI (base64 makes 4 characters of every 3 bytes).
+   */
+  requestBytes: 512 * 1024,
+  /** One screenshot body: its image's bytes (before base64), and its width and height in pixels. */
+  screenshotBytes: 300 * 1024,
+  screenshotSide: 4_096,
+  /** A page context's free text (its title, the browser's name). */
+  contextText: 500,
 } as const;
+
+/** The bytes a base64 text holds (a screenshot's size against LIMITS.screenshotBytes). */
+export function base64Bytes(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
 
 /**
  * The categories the extension offers. The wire takes any `category` of 1-64 characters (an

@@ -12,6 +12,7 @@ import { browser } from 'wxt/browser';
 import { SelectorSchema } from '../protocol/selectors';
 import { LIMITS } from '../protocol/vocabulary';
 import type { PageLabelTemplates } from './page-labels';
+import { MAX_MASKS, type PageContext, type ScreenshotDraft } from './screenshot';
 import {
   CATEGORIES,
   type Category,
@@ -35,6 +36,14 @@ const capability = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,64}$/));
 const tabId = v.pipe(v.number(), v.integer(), v.minValue(0));
 const endpointUrl = v.pipe(v.string(), v.maxLength(LIMITS.url));
 const token = v.pipe(v.string(), v.maxLength(4_096));
+
+/** A rectangle in a screenshot's pixels (a part to black out). */
+const pixelRect = v.object({
+  x: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+  y: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+  width: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+  height: v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000)),
+});
 
 const draftFields = {
   capability,
@@ -101,6 +110,18 @@ export const requests = {
   saveDraft: { from: 'editor', schema: v.object(draftFields) },
   submitSuggestion: { from: 'editor', schema: v.object(submitFields) },
   closeEditor: { from: 'editor', schema: v.object({ capability }) },
+  /** Attach a screenshot of the visible tab, cropped to the selection, to the draft. */
+  captureScreenshot: { from: 'editor', schema: v.object({ capability, draftId: uuid }) },
+  /** The parts of the draft's screenshot to black out (all of them, each time). */
+  saveScreenshotMasks: {
+    from: 'editor',
+    schema: v.object({
+      capability,
+      draftId: uuid,
+      masks: v.pipe(v.array(pixelRect), v.maxLength(MAX_MASKS)),
+    }),
+  },
+  removeScreenshot: { from: 'editor', schema: v.object({ capability, draftId: uuid }) },
   /** The author changes the text of their own submitted suggestion (opened from its mark). */
   editSuggestion: {
     from: 'editor',
@@ -229,6 +250,12 @@ export interface EditorState {
   /** The person's own submitted suggestion: they may edit or withdraw it. */
   own?: boolean;
   withdrawn?: boolean;
+  /** The organisation allows a screenshot with a suggestion (policy `allowScreenshot`). */
+  allowScreenshot?: boolean;
+  /** The screenshot attached to the draft, as it was cropped, with its black-outs. */
+  screenshot?: ScreenshotDraft;
+  /** The page context that will be sent with the suggestion (before anonymity rounds it). */
+  pageContext?: PageContext;
   /** A colleague's suggestion, opened from its mark: what the endpoint says of it. */
   colleague?: {
     /** Absent: anonymous. */
@@ -337,6 +364,9 @@ export interface Responses {
   saveDraft: { savedAt: number };
   submitSuggestion: { id: string };
   closeEditor: { closed: boolean };
+  captureScreenshot: ScreenshotDraft;
+  saveScreenshotMasks: { saved: boolean };
+  removeScreenshot: { removed: boolean };
   editSuggestion: { text: string };
   /** `error`: the endpoint's replies could not be had (the person's own waiting ones still are). */
   loadReplies: { replies: ReplyEntry[]; error?: string };

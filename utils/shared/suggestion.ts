@@ -2,6 +2,7 @@
 // imports these names and must not pull in the database.
 import type { Selector } from '../anchoring/types';
 import { LIMITS, SUGGESTION_CATEGORIES, type SuggestionStatus } from '../protocol/vocabulary';
+import type { PageContext, SentScreenshot } from './screenshot';
 
 /** Where a suggestion stands on this device. */
 export type SyncState = 'draft' | 'queued' | 'sending' | 'synced' | 'failed' | 'conflict';
@@ -69,6 +70,10 @@ export interface Suggestion {
   createdAt: number;
   updatedAt: number;
   submittedAt?: number;
+  /** The screenshot as it is sent (blacked out, compressed), set when it is submitted. */
+  screenshot?: SentScreenshot;
+  /** The page as the person saw it (see docs/protocol.md), set when it is submitted. */
+  pageContext?: PageContext;
 }
 
 /** A reply from the process owner, as the author's popup shows it. */

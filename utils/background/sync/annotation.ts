@@ -4,6 +4,7 @@ import {
   type StoredSuggestion,
   type SuggestionBodyToSend,
 } from '../../protocol/annotation';
+import { contextToSend } from '../../shared/screenshot';
 import type { Suggestion } from '../../shared/suggestion';
 
 export function toAnnotation(suggestion: Suggestion, displayName: string): SuggestionBodyToSend {
@@ -27,6 +28,17 @@ export function toAnnotation(suggestion: Suggestion, displayName: string): Sugge
   if (!suggestion.anonymous && displayName.trim()) {
     annotation.creator = { type: 'Person', name: displayName.trim() };
   }
+  // The screenshot: a second body, an Image whose IRI holds it (a data: IRI).
+  const { screenshot, pageContext } = suggestion;
+  if (screenshot && Array.isArray(annotation.body)) {
+    annotation.body.push({
+      type: 'Image',
+      id: `data:${screenshot.format};base64,${screenshot.data}`,
+      format: screenshot.format,
+    });
+  }
+  // Rounded again here: whatever was kept, an anonymous suggestion says no more than this.
+  if (pageContext) annotation.pageContext = contextToSend(pageContext, suggestion.anonymous);
   return annotation;
 }
 

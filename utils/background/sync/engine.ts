@@ -6,6 +6,7 @@ import {
   AUTHOR_SECRET_HEADER,
   findUnstorable,
   IncomingSuggestionSchema,
+  isTextualBody,
   StoredSuggestionSchema,
 } from '../../protocol/annotation';
 import type {
@@ -191,7 +192,9 @@ export function createSyncEngine(deps: SyncDeps) {
         return done(op, {
           syncState: 'synced',
           lastError: undefined,
-          sentText: parsed.output.body.find((body) => body.purpose === 'editing')?.value,
+          sentText: parsed.output.body
+            .filter(isTextualBody)
+            .find((body) => body.purpose === 'editing')?.value,
           ...remoteFields(parsed.output, outcome.etag),
         });
       }
@@ -399,7 +402,9 @@ export function createSyncEngine(deps: SyncDeps) {
   function parseRemote(item: unknown, etag: string | null) {
     const parsed = v.safeParse(StoredSuggestionSchema, item);
     if (!parsed.success) return null;
-    const editing = parsed.output.body.find((body) => body.purpose === 'editing');
+    const editing = parsed.output.body
+      .filter(isTextualBody)
+      .find((body) => body.purpose === 'editing');
     return {
       fields: remoteFields(parsed.output, etag),
       modified: parsed.output.modified,
