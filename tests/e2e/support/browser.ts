@@ -38,13 +38,18 @@ export interface ExtensionBrowser {
 }
 
 export async function launchWithExtension(
-  options: { extensionDir?: string; headless?: boolean } = {},
+  options: {
+    extensionDir?: string;
+    headless?: boolean;
+    /** A profile to start in (a browser restart); kept on close, for the caller to remove. */
+    profile?: string;
+  } = {},
 ): Promise<ExtensionBrowser> {
   const extensionDir = options.extensionDir ?? EXTENSION_DIR;
   if (!existsSync(join(extensionDir, 'manifest.json'))) {
     throw new Error(`No built extension in ${extensionDir}`);
   }
-  const profile = await mkdtemp(join(tmpdir(), 'flywheel-e2e-'));
+  const profile = options.profile ?? (await mkdtemp(join(tmpdir(), 'flywheel-e2e-')));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
@@ -75,7 +80,7 @@ export async function launchWithExtension(
     profile,
     close: async () => {
       await context.close();
-      await rm(profile, { recursive: true, force: true });
+      if (!options.profile) await rm(profile, { recursive: true, force: true });
     },
   };
 }
