@@ -181,6 +181,7 @@ describe('a screenshot with a suggestion', () => {
       site.url('/purchase-order.html'),
     );
 
+    await editor.getByRole('combobox', { name: 'Category' }).selectOption('missing-step');
     await editor.getByRole('button', { name: 'Submit' }).click();
     await editor.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
 
