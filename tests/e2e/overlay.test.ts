@@ -203,7 +203,9 @@ describe('highlights of suggestions on the page', () => {
     await view.getByRole('heading', { name: 'Your suggestion' }).waitFor();
     expect(await view.locator('body').textContent()).toContain('Accept photos of receipts');
     expect(await view.locator('body').textContent()).toContain('Status: Queued');
-    expect(await view.getByRole('textbox').count()).toBe(0);
+    // Shown as sent, not as a form: the only text box is the one for a reply.
+    expect(await view.getByRole('textbox', { name: 'Suggestion' }).count()).toBe(0);
+    expect(await view.getByRole('textbox', { name: 'Reply' }).count()).toBe(1);
     await page.keyboard.press('Escape');
 
     // The words are removed: no highlight, and the popup lists it as not found on this page.
