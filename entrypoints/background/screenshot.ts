@@ -69,7 +69,7 @@ export interface ScreenshotDeps {
   onError?: (error: unknown) => void;
 }
 
-/** Tried in turn until the picture fits the wire's limit: smaller scale, then lower quality. */
+/** Tried in turn until the picture fits the wire's limit: at full scale each lower quality, then smaller scales. */
 const SCALES = [1, 0.75, 0.5, 0.35];
 const QUALITIES = [0.85, 0.7, 0.55, 0.4];
 

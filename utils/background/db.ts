@@ -104,7 +104,7 @@ export interface StanceRow {
 
 /** A change the person was told about (one notification per change, across restarts). */
 export interface NoticeRow {
-  /** `<suggestion id>:<status>` */
+  /** `<suggestion id>:<status>@<modified>` for a status, `<suggestion id>:reply:<created>` for an owner reply. */
   key: string;
   at: number;
 }
