@@ -68,6 +68,7 @@ const PINNED_CONTEXT = 16;
  * was not varied. Windows wider than ALIGN_WINDOW are not aligned (cost grows with quote x window). */
 const PARTIAL_SHARE = 0.4;
 const PARTIAL_RUN = 0.3;
+const RUN_SHARE = 0.5;
 const ALIGN_WINDOW = 2048;
 const KEPT_WORDS = 0.6;
 
@@ -250,11 +251,11 @@ interface Alignment {
   match: QuoteMatch;
   /** Identical characters of quote and context aligned. */
   same: number;
-  /** Quote characters covered by the alignment. */
-  covered: number;
-  /** The longest run of identical characters: where it starts in the text, its length, and how
-   * many of them are quote characters. */
-  run: [number, number, number];
+  /** Quote characters covered by the alignment: the first and the one after the last. */
+  part: [number, number];
+  /** The longest run of identical characters: where it starts in the text, its length, how many
+   * of them are quote characters, and where it starts in context + quote + context. */
+  run: [number, number, number, number];
 }
 
 // Local alignment (Smith-Waterman: +1 same, -1 other or gap) of context + quote + context in a
@@ -303,7 +304,7 @@ function align(text: string, query: QuoteQuery, from: number, to: number): Align
   let same = 0;
   let run = 0;
   let inRun = 0;
-  let longest: [number, number, number] = [0, 0, 0];
+  let longest: [number, number, number, number] = [0, 0, 0, 0];
   for (
     let move = moves[i * width + j] as number;
     move !== 0;
@@ -315,7 +316,7 @@ function align(text: string, query: QuoteQuery, from: number, to: number): Align
       if (equal) same++;
       run = equal ? run + 1 : 0;
       inRun = equal ? inRun + (inQuote ? 1 : 0) : 0;
-      if (run > longest[1]) longest = [from + j - 1, run, inRun];
+      if (run > longest[1]) longest = [from + j - 1, run, inRun, i - 1];
       if (inQuote) {
         if (!equal) errors++;
         if (end === -1) [end, last] = [from + j, i];
@@ -338,7 +339,7 @@ function align(text: string, query: QuoteQuery, from: number, to: number): Align
   return {
     score: best,
     same,
-    covered: last - first,
+    part: [first - quoteStart, last - quoteStart],
     run: longest,
     match: { start: trimmedStart, end: trimmedEnd, errors, contextScore: 0 },
   };
@@ -465,28 +466,49 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
   alignments.sort((x, y) => y.score - x.score);
   const top = alignments[0];
   const overlaps = (a: QuoteMatch, b: QuoteMatch) => a.start < b.end && b.start < a.end;
-  const rival = top && alignments.find((other) => !overlaps(other.match, top.match));
+  // A rival is another place for the same part of the quote (a quote that spanned two blocks may
+  // have one half here and the other there: those are not rivals).
+  const rival =
+    top &&
+    alignments.find(
+      (other) =>
+        !overlaps(other.match, top.match) &&
+        Math.min(other.part[1], top.part[1]) - Math.max(other.part[0], top.part[0]) >
+          Math.min(other.part[1] - other.part[0], top.part[1] - top.part[0]) / 2,
+    );
+  const covered = top ? top.part[1] - top.part[0] : 0;
   const strong =
     top &&
-    top.covered >= Math.max(MIN_UNIQUE_LENGTH, length * PARTIAL_SHARE) &&
-    top.match.errors <= top.covered * BASE_ERRORS &&
+    covered >= Math.max(MIN_UNIQUE_LENGTH, length * PARTIAL_SHARE) &&
     // Evidence that it is this place: one run of identical characters that pins a side of the
     // context and goes on into the quote, found nowhere else.
     top.run[1] - top.run[2] >= PINNED_CONTEXT &&
     top.run[2] >= Math.max(PINNED_CONTEXT, length * PARTIAL_RUN) &&
     occurrences(folded, folded.slice(top.run[0], top.run[0] + top.run[1]), 1).length === 1 &&
     (!rival || rival.score <= top.score - length * LONE_MARGIN);
+  // The aligned text when it needs few edits, else only the quote's part of the pinning run.
+  let aligned = top?.match;
+  if (top && top.match.errors > covered * BASE_ERRORS) {
+    const [at, size, , inWhole] = top.run;
+    const from = Math.max(inWhole, prefix.length) - inWhole + at;
+    const to = Math.min(inWhole + size, prefix.length + length) - inWhole + at;
+    const [start, end] = trimmedSpan(text, from, to);
+    aligned =
+      end - start >= length * RUN_SHARE
+        ? { start, end, errors: length - (end - start), contextScore: 0 }
+        : undefined;
+  }
   if (chosen) {
-    if (!strong || overlaps(chosen, top.match)) return chosen;
+    if (!strong || !aligned || overlaps(chosen, aligned)) return chosen;
     const own = align(
       folded,
       needle,
       Math.max(0, chosen.start - prefix.length - maxErrors),
       Math.min(text.length, chosen.end + suffix.length + maxErrors),
     );
-    return own && own.score > top.score - length * LONE_MARGIN ? chosen : top.match;
+    return own && own.score > top.score - length * LONE_MARGIN ? chosen : aligned;
   }
-  if (strong) return top.match;
+  if (strong && aligned) return aligned;
 
   // 3. Rewritten, between its two contexts.
   return pinned(text, query);
