@@ -67,8 +67,8 @@ const PINNED_CONTEXT = 16;
  * part at max(16, 30%), 79/95 (was 76) and 4/659 wrong (was 4), 2/360 (was 0). PARTIAL_SHARE 0.4
  * was not varied. Windows wider than ALIGN_WINDOW are not aligned (cost grows with quote x window). */
 const PARTIAL_SHARE = 0.4;
-const PARTIAL_RUN = 0.3;
 const RUN_SHARE = 0.5;
+const MIN_PIN_QUOTE = 8;
 const ALIGN_WINDOW = 2048;
 const KEPT_WORDS = 0.6;
 
@@ -249,13 +249,14 @@ function pinned(text: string, query: QuoteQuery): QuoteMatch | null {
 interface Alignment {
   score: number;
   match: QuoteMatch;
-  /** Identical characters of quote and context aligned. */
-  same: number;
   /** Quote characters covered by the alignment: the first and the one after the last. */
   part: [number, number];
-  /** The longest run of identical characters: where it starts in the text, its length, how many
-   * of them are quote characters, and where it starts in context + quote + context. */
-  run: [number, number, number, number];
+  /** Identical quote characters aligned. */
+  same: number;
+  /** The longest run of identical characters that crosses from PINNED_CONTEXT or more characters
+   * of context into the quote: where it starts in the text, its length, how many of them are quote
+   * characters, and where it starts in context + quote + context (length 0: none). */
+  pin: [number, number, number, number];
 }
 
 // Local alignment (Smith-Waterman: +1 same, -1 other or gap) of context + quote + context in a
@@ -303,8 +304,15 @@ function align(text: string, query: QuoteQuery, from: number, to: number): Align
   let errors = 0;
   let same = 0;
   let run = 0;
-  let inRun = 0;
-  let longest: [number, number, number, number] = [0, 0, 0, 0];
+  let pin: [number, number, number, number] = [0, 0, 0, 0];
+  let gap = 0;
+  // Edits inside the quote; a gap costs 1 to open and a quarter per further character, so one
+  // inserted or deleted phrase counts as about one edit per four characters.
+  const gapCost = (move: number) => {
+    const cost = move === gap ? 0.25 : 1;
+    gap = move;
+    return cost;
+  };
   for (
     let move = moves[i * width + j] as number;
     move !== 0;
@@ -312,25 +320,30 @@ function align(text: string, query: QuoteQuery, from: number, to: number): Align
   ) {
     const inQuote = i - 1 >= quoteStart && i - 1 < quoteEnd;
     if (move === 1) {
+      gap = 0;
       const equal = whole.charCodeAt(i - 1) === text.charCodeAt(from + j - 1);
-      if (equal) same++;
       run = equal ? run + 1 : 0;
-      inRun = equal ? inRun + (inQuote ? 1 : 0) : 0;
-      if (run > longest[1]) longest = [from + j - 1, run, inRun, i - 1];
       if (inQuote) {
-        if (!equal) errors++;
+        if (equal) same++;
+        else errors++;
         if (end === -1) [end, last] = [from + j, i];
         [start, first] = [from + j - 1, i - 1];
+      }
+      // The run so far, from here on: does it pin a side of the context into the quote?
+      const runStart = i - 1;
+      const inside = Math.min(runStart + run, quoteEnd) - Math.max(runStart, quoteStart);
+      if (run > pin[1] && inside > 0 && run - inside >= PINNED_CONTEXT) {
+        pin = [from + j - 1, run, inside, runStart];
       }
       i--;
       j--;
     } else if (move === 2) {
-      run = inRun = 0;
-      if (inQuote) errors++;
+      run = 0;
+      if (inQuote) errors += gapCost(move);
       i--;
     } else {
-      run = inRun = 0;
-      if (end !== -1 && i > quoteStart) errors++;
+      run = 0;
+      if (end !== -1 && i > quoteStart) errors += gapCost(move);
       j--;
     }
   }
@@ -338,9 +351,9 @@ function align(text: string, query: QuoteQuery, from: number, to: number): Align
   const [trimmedStart, trimmedEnd] = trimmedSpan(text, start, end);
   return {
     score: best,
-    same,
     part: [first - quoteStart, last - quoteStart],
-    run: longest,
+    same,
+    pin,
     match: { start: trimmedStart, end: trimmedEnd, errors, contextScore: 0 },
   };
 }
@@ -482,14 +495,18 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
     covered >= Math.max(MIN_UNIQUE_LENGTH, length * PARTIAL_SHARE) &&
     // Evidence that it is this place: one run of identical characters that pins a side of the
     // context and goes on into the quote, found nowhere else.
-    top.run[1] - top.run[2] >= PINNED_CONTEXT &&
-    top.run[2] >= Math.max(PINNED_CONTEXT, length * PARTIAL_RUN) &&
-    occurrences(folded, folded.slice(top.run[0], top.run[0] + top.run[1]), 1).length === 1 &&
-    (!rival || rival.score <= top.score - length * LONE_MARGIN);
+    top.pin[2] >= MIN_PIN_QUOTE &&
+    top.same >= Math.max(PINNED_CONTEXT, length * PARTIAL_SHARE) &&
+    occurrences(folded, folded.slice(top.pin[0], top.pin[0] + top.pin[1]), 1).length === 1 &&
+    (!rival || rival.score <= top.score - length * LONE_MARGIN) &&
+    // A quote split between two places is where most of it went.
+    !alignments.some(
+      (other) => !overlaps(other.match, top.match) && other.part[1] - other.part[0] > covered,
+    );
   // The aligned text when it needs few edits, else only the quote's part of the pinning run.
   let aligned = top?.match;
   if (top && top.match.errors > covered * BASE_ERRORS) {
-    const [at, size, , inWhole] = top.run;
+    const [at, size, , inWhole] = top.pin;
     const from = Math.max(inWhole, prefix.length) - inWhole + at;
     const to = Math.min(inWhole + size, prefix.length + length) - inWhole + at;
     const [start, end] = trimmedSpan(text, from, to);
