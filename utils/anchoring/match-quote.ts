@@ -213,10 +213,15 @@ function windows(
     }
     return found;
   };
-  // The pieces' own windows, widened by the context, are where the alignment looks.
-  const pieces = merge(
-    spans.map(([from, to]): [number, number] => [from - prefix.length, to + suffix.length]),
-  );
+  // The pieces' own windows, widened by the context, are where the alignment looks: one per
+  // place (hits less than half a quote apart are one place), not merged, since its cost grows
+  // with the window's width.
+  const pieces: [number, number][] = [];
+  for (const [from, to] of spans.sort((x, y) => x[0] - y[0])) {
+    const last = pieces.at(-1);
+    if (last && from - prefix.length < last[0] + length / 2) continue;
+    pieces.push([Math.max(0, from - prefix.length), Math.min(text.length, to + suffix.length)]);
+  }
   if (!informative && text.length <= WHOLE_SCAN_LIMIT) return [[[0, text.length]], pieces];
   return [merge([...spans, ...around]), pieces];
 }
@@ -281,14 +286,27 @@ function align(text: string, query: QuoteQuery, from: number, to: number): Align
         (previous[j - 1] as number) + (char === text.charCodeAt(from + j - 1) ? 1 : -1);
       const up = (previous[j] as number) - 1;
       const left = (row[j - 1] as number) - 1;
+      // Plain comparisons: destructuring here made the loop several times slower.
       let value = 0;
       let move = 0;
-      if (diagonal > value) [value, move] = [diagonal, 1];
-      if (up > value) [value, move] = [up, 2];
-      if (left > value) [value, move] = [left, 3];
+      if (diagonal > 0) {
+        value = diagonal;
+        move = 1;
+      }
+      if (up > value) {
+        value = up;
+        move = 2;
+      }
+      if (left > value) {
+        value = left;
+        move = 3;
+      }
       row[j] = value;
       moves[i * width + j] = move;
-      if (value > best) [best, bestAt] = [value, i * width + j];
+      if (value > best) {
+        best = value;
+        bestAt = i * width + j;
+      }
     }
     [previous, row] = [row, previous];
   }
@@ -433,14 +451,33 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
   // about 1.3 times as long in Node (CPU time), for the same answers.
   const stretch = Math.max(2048, 4 * length);
   const [searched, pieceWindows] = windows(folded, needle, maxErrors, around);
-  for (const [from, to] of searched) {
-    for (let at = from; at < to; at += stretch) {
-      const end = Math.min(to, at + stretch + length + maxErrors);
-      for (const match of search(folded.slice(at, end), needle.exact, maxErrors)) {
-        found.push({ ...match, start: match.start + at, end: match.end + at, contextScore: 0 });
+  const scan = (list: [number, number][]) => {
+    for (const [from, to] of list) {
+      for (let at = from; at < to; at += stretch) {
+        const end = Math.min(to, at + stretch + length + maxErrors);
+        for (const match of search(folded.slice(at, end), needle.exact, maxErrors)) {
+          found.push({ ...match, start: match.start + at, end: match.end + at, contextScore: 0 });
+        }
       }
     }
-  }
+  };
+  // Seeds first: where pieces of the quote are, a place near a hint whose context agrees is the
+  // answer, and the wide windows around the hints are not searched at all.
+  scan(pieceWindows);
+  const early = best(
+    found
+      .map((match) => place(match.start, match.end, match.errors))
+      .filter(
+        (candidate) =>
+          candidate.errors <= length * errorBudget(candidate.contextScore) &&
+          isNear(candidate.start),
+      ),
+    query,
+    text.length,
+  );
+  if (early) return early;
+  found.length = 0;
+  scan(searched);
   const places = found.map((match) => place(match.start, match.end, match.errors));
   const fewest = Math.min(...places.map((candidate) => candidate.errors));
   // Separate places at the fewest edits (overlapping matches are one), and the next best count.
@@ -466,10 +503,9 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
         runnerUp - fewest >= length * LONE_MARGIN,
   );
   const chosen = best(accepted, query, text.length);
+  if (chosen) return chosen;
 
-  // 2b. Aligned with its context, where pieces of it are: a quote with a part deleted, or one
-  // whose fuzzy place is a look-alike (a sibling table row) while its own place keeps a side of
-  // the context verbatim.
+  // 2b. Aligned with its context, where pieces of it are: a quote with a part deleted.
   const alignments: Alignment[] = [];
   for (const [from, to] of pieceWindows) {
     if (to - from > ALIGN_WINDOW) continue;
@@ -514,16 +550,6 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
       end - start >= length * RUN_SHARE
         ? { start, end, errors: length - (end - start), contextScore: 0 }
         : undefined;
-  }
-  if (chosen) {
-    if (!strong || !aligned || overlaps(chosen, aligned)) return chosen;
-    const own = align(
-      folded,
-      needle,
-      Math.max(0, chosen.start - prefix.length - maxErrors),
-      Math.min(text.length, chosen.end + suffix.length + maxErrors),
-    );
-    return own && own.score > top.score - length * LONE_MARGIN ? chosen : aligned;
   }
   if (strong && aligned) return aligned;
 
