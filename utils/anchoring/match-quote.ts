@@ -43,7 +43,8 @@ const LONE_MARGIN = 0.1;
 const KIND_BONUS = 0.25;
 /** How far around the hints a match counts as near, besides the quote's own length. */
 export const NEAR_SLACK = 4096;
-/** Exact occurrences scored at most (nearest to the position hint first). */
+/** Exact occurrences scored at most (the first ones on the page: a quote found more often than
+ * this on one page is not worth the bytes of sorting by distance to the position hint). */
 const MAX_CANDIDATES = 200;
 /** Pieces of the quote looked up exactly to find where it may be; a piece found more often
  * than MAX_PIECE_HITS says nothing about where and is ignored (speed settings, not measured
@@ -67,10 +68,11 @@ const PINNED_CONTEXT = 16;
  * part at max(16, 30%), 79/95 (was 76) and 4/659 wrong (was 4), 2/360 (was 0). PARTIAL_SHARE 0.4
  * was not varied. Windows wider than ALIGN_WINDOW are not aligned (cost grows with quote x window). */
 const PARTIAL_SHARE = 0.4;
-const RUN_SHARE = 0.5;
 const MIN_PIN_QUOTE = 8;
 const ALIGN_WINDOW = 2048;
 const KEPT_WORDS = 0.6;
+/** More than any count or score here (shorter in the content script than Number.POSITIVE_INFINITY). */
+const MANY = 1e9;
 
 export interface QuoteQuery {
   exact: string;
@@ -80,7 +82,7 @@ export interface QuoteQuery {
   position?: number;
   /** Span of the element that contained the quote, found again by its CSS selector; a function
    * so that the lookup is only paid for when the fuzzy step needs it. */
-  near?: [number, number] | (() => [number, number] | undefined);
+  near?: () => [number, number] | undefined;
   /** Whether the text at an offset is in the same kind of element as the quote was. */
   sameKind?: (offset: number) => boolean;
   /** The text in lower case, cached by the caller across queries. */
@@ -148,9 +150,9 @@ interface Place extends QuoteMatch {
 // The best-scored place: context, then kind of element, then few edits, then nearness.
 function best(places: Place[], query: QuoteQuery, textLength: number): Place | null {
   let found: Place | null = null;
-  let foundScore = Number.NEGATIVE_INFINITY;
+  let foundScore = -MANY;
   for (const place of places) {
-    const distance = query.position === undefined ? 0 : Math.abs(place.start - query.position);
+    const distance = Math.abs(place.start - (query.position ?? place.start));
     const score =
       place.contextScore +
       (place.kind ? KIND_BONUS : 0) -
@@ -214,13 +216,13 @@ function windows(
     return found;
   };
   // The pieces' own windows, widened by the context, are where the alignment looks: one per
-  // place (hits less than half a quote apart are one place), not merged, since its cost grows
-  // with the window's width.
+  // place (hits less than half a quote apart are one place), not merged into wide windows, since
+  // its cost grows with the window's width.
   const pieces: [number, number][] = [];
   for (const [from, to] of spans.sort((x, y) => x[0] - y[0])) {
-    const last = pieces.at(-1);
-    if (last && from - prefix.length < last[0] + length / 2) continue;
-    pieces.push([Math.max(0, from - prefix.length), Math.min(text.length, to + suffix.length)]);
+    if (from - prefix.length >= (pieces.at(-1)?.[0] ?? -MANY) + length / 2) {
+      pieces.push([Math.max(0, from - prefix.length), Math.min(text.length, to + suffix.length)]);
+    }
   }
   if (!informative && text.length <= WHOLE_SCAN_LIMIT) return [[[0, text.length]], pieces];
   return [merge([...spans, ...around]), pieces];
@@ -238,30 +240,36 @@ export function keptShare(text: string, exact: string): number {
 }
 
 // A rewritten passage between its two contexts, both found verbatim and once each.
-function pinned(text: string, query: QuoteQuery): QuoteMatch | null {
-  const { exact, prefix, suffix } = query;
-  if (prefix.length < PINNED_CONTEXT || suffix.length < PINNED_CONTEXT) return null;
+function pinned(text: string, { exact, prefix, suffix }: QuoteQuery): QuoteMatch | null {
   const before = occurrences(text, prefix, 1);
   const after = occurrences(text, suffix, 1);
-  if (before.length !== 1 || after.length !== 1) return null;
+  if (
+    prefix.length < PINNED_CONTEXT ||
+    suffix.length < PINNED_CONTEXT ||
+    before.length !== 1 ||
+    after.length !== 1
+  ) {
+    return null;
+  }
   const [start, end] = trimmedSpan(text, (before[0] as number) + prefix.length, after[0] as number);
   const length = end - start;
-  if (length < exact.length * 0.5 || length > exact.length * 1.5 + 10) return null;
-  if (keptShare(text.slice(start, end), exact) < KEPT_WORDS) return null;
-  return { start, end, errors: exact.length, contextScore: 2 };
+  return length >= exact.length * 0.5 &&
+    length <= exact.length * 1.5 + 10 &&
+    keptShare(text.slice(start, end), exact) >= KEPT_WORDS
+    ? { start, end, errors: exact.length, contextScore: 2 }
+    : null;
 }
 
 interface Alignment {
   score: number;
   match: QuoteMatch;
-  /** Quote characters covered by the alignment: the first and the one after the last. */
+  /** Quote characters covered by the alignment: the first and the one after the last (offsets in
+   * context + quote + context). */
   part: [number, number];
-  /** Identical quote characters aligned. */
-  same: number;
   /** The longest run of identical characters that crosses from PINNED_CONTEXT or more characters
    * of context into the quote: where it starts in the text, its length, how many of them are quote
-   * characters, and where it starts in context + quote + context (length 0: none). */
-  pin: [number, number, number, number];
+   * characters (length 0: none). */
+  pin: [number, number, number];
 }
 
 // Local alignment (Smith-Waterman: +1 same, -1 other or gap) of context + quote + context in a
@@ -310,7 +318,6 @@ function align(text: string, query: QuoteQuery, from: number, to: number): Align
     }
     [previous, row] = [row, previous];
   }
-  if (best === 0) return null;
   // Back from the best cell: the text span aligned to the quote, edits inside it, identical
   // characters overall.
   let i = Math.floor(bestAt / width);
@@ -320,59 +327,47 @@ function align(text: string, query: QuoteQuery, from: number, to: number): Align
   let first = -1;
   let last = -1;
   let errors = 0;
-  let same = 0;
   let run = 0;
-  let pin: [number, number, number, number] = [0, 0, 0, 0];
-  let gap = 0;
-  // Edits inside the quote; a gap costs 1 to open and a quarter per further character, so one
+  let pin: [number, number, number] = [0, 0, 0];
+  // Edits inside the quote: a gap costs 1 to open and a quarter per further character, so one
   // inserted or deleted phrase counts as about one edit per four characters.
-  const gapCost = (move: number) => {
-    const cost = move === gap ? 0.25 : 1;
-    gap = move;
-    return cost;
-  };
-  for (
-    let move = moves[i * width + j] as number;
-    move !== 0;
-    move = moves[i * width + j] as number
-  ) {
-    const inQuote = i - 1 >= quoteStart && i - 1 < quoteEnd;
+  let gap = 0;
+  for (let move = moves[i * width + j] as number; move; move = moves[i * width + j] as number) {
+    const inQuote = i > quoteStart && i <= quoteEnd;
     if (move === 1) {
-      gap = 0;
       const equal = whole.charCodeAt(i - 1) === text.charCodeAt(from + j - 1);
       run = equal ? run + 1 : 0;
       if (inQuote) {
-        if (equal) same++;
-        else errors++;
-        if (end === -1) [end, last] = [from + j, i];
-        [start, first] = [from + j - 1, i - 1];
+        if (!equal) errors++;
+        if (end < 0) {
+          end = from + j;
+          last = i;
+        }
+        start = from + j - 1;
+        first = i - 1;
       }
       // The run so far, from here on: does it pin a side of the context into the quote?
-      const runStart = i - 1;
-      const inside = Math.min(runStart + run, quoteEnd) - Math.max(runStart, quoteStart);
+      const inside = Math.min(i - 1 + run, quoteEnd) - Math.max(i - 1, quoteStart);
       if (run > pin[1] && inside > 0 && run - inside >= PINNED_CONTEXT) {
-        pin = [from + j - 1, run, inside, runStart];
+        pin = [from + j - 1, run, inside];
       }
       i--;
       j--;
-    } else if (move === 2) {
-      run = 0;
-      if (inQuote) errors += gapCost(move);
-      i--;
     } else {
       run = 0;
-      if (end !== -1 && i > quoteStart) errors += gapCost(move);
-      j--;
+      // A quote character left out (2), or a text character put in between two of them (3).
+      if (move === 2 ? inQuote : end >= 0 && i > quoteStart) errors += gap === move ? 0.25 : 1;
+      if (move === 2) i--;
+      else j--;
     }
+    gap = move;
   }
   if (start === -1) return null;
-  const [trimmedStart, trimmedEnd] = trimmedSpan(text, start, end);
   return {
     score: best,
-    part: [first - quoteStart, last - quoteStart],
-    same,
+    part: [first, last],
     pin,
-    match: { start: trimmedStart, end: trimmedEnd, errors, contextScore: 0 },
+    match: { start, end, errors, contextScore: 0 },
   };
 }
 
@@ -397,7 +392,7 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
   const readHints = () => {
     if (hintsRead) return hints;
     hintsRead = true;
-    const near = typeof query.near === 'function' ? query.near() : query.near;
+    const near = query.near?.();
     if (near) hints.push(near);
     if (position !== undefined) hints.push([position, position]);
     return hints;
@@ -409,15 +404,11 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
     end,
     errors,
     contextScore: contextScore(text, query, start, end),
-    kind: query.sameKind?.(start) ?? false,
+    kind: !!query.sameKind?.(start),
   });
 
   // 1. Verbatim occurrences.
-  let starts = occurrences(text, exact, Number.POSITIVE_INFINITY);
-  if (position !== undefined && starts.length > MAX_CANDIDATES) {
-    starts = starts.sort((a, b) => Math.abs(a - position) - Math.abs(b - position));
-  }
-  const copies = starts.slice(0, MAX_CANDIDATES).map((at) => place(at, at + length, 0));
+  const copies = occurrences(text, exact, MAX_CANDIDATES).map((at) => place(at, at + length, 0));
   const sameKind = copies.filter((copy) => copy.kind);
   const verbatim =
     // Found once and long enough: whatever its context.
@@ -430,7 +421,8 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
     // No copy keeps its context (the section moved): the only one in the same kind of element.
     (length >= MIN_UNIQUE_LENGTH && sameKind.length === 1 && sameKind[0]);
   if (verbatim) return verbatim;
-  if (length < MIN_FUZZY_LENGTH) return null;
+  // MIN_FUZZY_LENGTH is MIN_UNIQUE_LENGTH (one constant in the bundle).
+  if (length < MIN_UNIQUE_LENGTH) return null;
 
   // 2. Fuzzy, case-blind, in windows.
   // Offsets must stay the same: a text whose case folding changes its length is searched as is.
@@ -444,7 +436,7 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
   };
   const maxErrors = Math.floor(length * MAX_ERRORS);
   const around = readHints().map(([from, to]): [number, number] => [from - slack, to + slack]);
-  const found: QuoteMatch[] = [];
+  const found: Omit<QuoteMatch, 'contextScore'>[] = [];
   // The search reports only the fewest-edit matches of what it is given, so a wide window is
   // searched in overlapping stretches: a near place is not hidden by a better one a stretch away.
   // 2 KB stretches: with 4 times the quote's length (about 300 characters) the two corpora took
@@ -456,34 +448,18 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
       for (let at = from; at < to; at += stretch) {
         const end = Math.min(to, at + stretch + length + maxErrors);
         for (const match of search(folded.slice(at, end), needle.exact, maxErrors)) {
-          found.push({ ...match, start: match.start + at, end: match.end + at, contextScore: 0 });
+          found.push({ ...match, start: match.start + at, end: match.end + at });
         }
       }
     }
   };
-  // Seeds first: where pieces of the quote are, a place near a hint whose context agrees is the
-  // answer, and the wide windows around the hints are not searched at all.
-  scan(pieceWindows);
-  const early = best(
-    found
-      .map((match) => place(match.start, match.end, match.errors))
-      .filter(
-        (candidate) =>
-          candidate.errors <= length * errorBudget(candidate.contextScore) &&
-          isNear(candidate.start),
-      ),
-    query,
-    text.length,
-  );
-  if (early) return early;
-  found.length = 0;
   scan(searched);
   const places = found.map((match) => place(match.start, match.end, match.errors));
   const fewest = Math.min(...places.map((candidate) => candidate.errors));
   // Separate places at the fewest edits (overlapping matches are one), and the next best count.
   let clear = 0;
   let lastEnd = -1;
-  let runnerUp = Number.POSITIVE_INFINITY;
+  let runnerUp = MANY;
   for (const candidate of places.sort((x, y) => x.start - y.start)) {
     if (candidate.errors > fewest) runnerUp = Math.min(runnerUp, candidate.errors);
     else {
@@ -514,44 +490,31 @@ export function matchQuote(text: string, query: QuoteQuery): QuoteMatch | null {
   }
   alignments.sort((x, y) => y.score - x.score);
   const top = alignments[0];
-  const overlaps = (a: QuoteMatch, b: QuoteMatch) => a.start < b.end && b.start < a.end;
-  // A rival is another place for the same part of the quote (a quote that spanned two blocks may
-  // have one half here and the other there: those are not rivals).
-  const rival =
-    top &&
-    alignments.find(
-      (other) =>
-        !overlaps(other.match, top.match) &&
-        Math.min(other.part[1], top.part[1]) - Math.max(other.part[0], top.part[0]) >
-          Math.min(other.part[1] - other.part[0], top.part[1] - top.part[0]) / 2,
-    );
   const covered = top ? top.part[1] - top.part[0] : 0;
-  const strong =
+  if (
     top &&
-    covered >= Math.max(MIN_UNIQUE_LENGTH, length * PARTIAL_SHARE) &&
+    top.match.errors <= covered * BASE_ERRORS &&
+    covered - top.match.errors >= Math.max(PINNED_CONTEXT, length * PARTIAL_SHARE) &&
     // Evidence that it is this place: one run of identical characters that pins a side of the
     // context and goes on into the quote, found nowhere else.
     top.pin[2] >= MIN_PIN_QUOTE &&
-    top.same >= Math.max(PINNED_CONTEXT, length * PARTIAL_SHARE) &&
     occurrences(folded, folded.slice(top.pin[0], top.pin[0] + top.pin[1]), 1).length === 1 &&
-    (!rival || rival.score <= top.score - length * LONE_MARGIN) &&
-    // A quote split between two places is where most of it went.
-    !alignments.some(
-      (other) => !overlaps(other.match, top.match) && other.part[1] - other.part[0] > covered,
-    );
-  // The aligned text when it needs few edits, else only the quote's part of the pinning run.
-  let aligned = top?.match;
-  if (top && top.match.errors > covered * BASE_ERRORS) {
-    const [at, size, , inWhole] = top.pin;
-    const from = Math.max(inWhole, prefix.length) - inWhole + at;
-    const to = Math.min(inWhole + size, prefix.length + length) - inWhole + at;
-    const [start, end] = trimmedSpan(text, from, to);
-    aligned =
-      end - start >= length * RUN_SHARE
-        ? { start, end, errors: length - (end - start), contextScore: 0 }
-        : undefined;
+    // No other place holds more of the quote (a quote split between two blocks goes where most
+    // of it went) or the same part about as well (a rival; the other half of a split quote is not).
+    !alignments.some((other) => {
+      const [from, to] = other.part;
+      return (
+        !(other.match.start < top.match.end && top.match.start < other.match.end) &&
+        (to - from > covered ||
+          (Math.min(to, top.part[1]) - Math.max(from, top.part[0]) >
+            Math.min(to - from, covered) / 2 &&
+            other.score > top.score - length * LONE_MARGIN))
+      );
+    })
+  ) {
+    const [start, end] = trimmedSpan(text, top.match.start, top.match.end);
+    return { ...top.match, start, end };
   }
-  if (strong && aligned) return aligned;
 
   // 3. Rewritten, between its two contexts.
   return pinned(text, query);

@@ -112,7 +112,7 @@ describe('confidence rule', () => {
     expect(matchQuote(twice, query(0))).toBeNull();
     // Near a hint, the context decides as usual.
     const kept = `${moved} ${filler(3000)} Elsewhere, ${EXACT.replace('signs', 'sign')} for hires.`;
-    expect(matchQuote(kept, { ...query(0), near: [at - 10, at + 40] })).toMatchObject({
+    expect(matchQuote(kept, { ...query(0), near: () => [at - 10, at + 40] })).toMatchObject({
       start: at,
     });
   });
