@@ -190,8 +190,9 @@ const IN_PAGE_CORPUS = `(documents) => {
   });
 }`;
 
-// Quotes on the 1 MB page, then the page edited under them: a third keep their text, a third get
-// one word changed, a third are replaced by other words (the slow case: nothing to find).
+// Quotes on the 1 MB page, then the page edited under them: a quarter keep their text, a quarter
+// get one word changed, a quarter are replaced by other words (the slow case: nothing to find),
+// a quarter lose their second half (the alignment step's case).
 const IN_PAGE_EDITED = `(runCount) => {
   const api = globalThis.flywheelAnchoring;
   let state = 11;
@@ -207,23 +208,30 @@ const IN_PAGE_EDITED = `(runCount) => {
     const range = describer.index.rangeOf(start, start + 20 + Math.floor(next() * 100));
     if (range.startContainer !== range.endContainer) continue;
     const selectors = describer.describe(range);
-    if (selectors.length > 0) targets.push({ selectors, node: range.startContainer, kind: targets.length % 3 });
+    if (selectors.length > 0) targets.push({ selectors, node: range.startContainer, kind: targets.length % 4 });
   }
   for (const { selectors, node, kind } of targets) {
     const exact = selectors[0].exact;
     if (kind === 1) node.data = node.data.replace(exact, exact.replace(/\\w+/, 'changed'));
     if (kind === 2) node.data = node.data.replace(exact, 'other words entirely '.repeat(Math.ceil(exact.length / 21)).slice(0, exact.length));
+    if (kind === 3) node.data = node.data.replace(exact, exact.slice(0, Math.ceil(exact.length / 2)));
   }
-  const result = { calls: [], found: [0, 0, 0], scan: [] };
+  const result = { calls: [], perQuote: targets.map(() => Infinity), found: [0, 0, 0, 0], scan: [] };
   for (let run = 0; run < runCount; run++) {
     const anchorer = api.createAnchorer(document);
-    for (const { selectors, kind } of targets) {
+    targets.forEach(({ selectors, kind }, k) => {
       const started = performance.now();
       const range = anchorer.anchor(selectors);
-      result.calls.push(performance.now() - started);
+      const ms = performance.now() - started;
+      result.calls.push(ms);
+      result.perQuote[k] = Math.min(result.perQuote[k], ms);
       if (run === 0 && range) result.found[kind]++;
-    }
+    });
   }
+  // Kept for the main-thread CPU time of each call, measured from outside (see below).
+  const anchorer = api.createAnchorer(document);
+  globalThis.anchorOne = (k) => (k < 0 ? null : anchorer.anchor(targets[k].selectors)) && null;
+  result.targets = targets.length;
   // One full-text scan per quote, for scale (what the Hypothesis client does).
   const { text: edited } = api.createAnchorer(document).index;
   for (const { selectors } of targets.slice(0, 30)) {
@@ -247,9 +255,35 @@ export async function benchEdited1MbInChromium(runs = 3) {
     await page.addScriptTag({ content: await pageBundle() });
     const figures = (await page.evaluate(`(${IN_PAGE_EDITED})(${runs})`)) as {
       calls: number[];
+      perQuote: number[];
       found: number[];
       scan: number[];
+      targets: number;
     };
+    // Wall-clock times on this shared machine include whatever else the cores run. The renderer's
+    // main-thread CPU time (CDP Performance.getMetrics ThreadTime) does not: each call is run
+    // alone by one evaluate, its thread time taken before and after, less the same for an
+    // evaluate that anchors nothing (median of 50); the fastest of `runs` tries per quote.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const threadTime = async () =>
+      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')
+        ?.value ?? 0;
+    const cpuOf = async (k: number) => {
+      const before = await threadTime();
+      await page.evaluate(`anchorOne(${k})`);
+      return ((await threadTime()) - before) * 1000;
+    };
+    const empty: number[] = [];
+    for (let i = 0; i < 50; i++) empty.push(await cpuOf(-1));
+    const overhead = spread(empty).median;
+    const cpu = Array.from({ length: figures.targets }, () => Number.POSITIVE_INFINITY);
+    for (let run = 0; run < runs; run++) {
+      for (let k = 0; k < figures.targets; k++) {
+        cpu[k] = Math.min(cpu[k] as number, (await cpuOf(k)) - overhead);
+      }
+    }
+    const slowestCpu = Math.max(...cpu);
     const sorted = [...figures.calls].sort((a, b) => a - b);
     const at = (share: number) =>
       Math.round((sorted[Math.floor(share * (sorted.length - 1))] ?? 0) * 10) / 10;
@@ -260,11 +294,20 @@ export async function benchEdited1MbInChromium(runs = 3) {
         unchanged: figures.found[0],
         oneWordChanged: figures.found[1],
         replaced: figures.found[2],
+        secondHalfDeleted: figures.found[3],
       },
       medianCallMs: at(0.5),
       p99CallMs: at(0.99),
       slowestCallMs: at(1),
       callsOver16Ms: figures.calls.filter((ms) => ms > 16).length,
+      // Each quote's own cost, freed of the other work on the shared machine: its fastest of the
+      // runs; the slowest quote by that measure is what the one-frame budget is judged on.
+      slowestQuoteBestOfRunsMs: Math.round(Math.max(...figures.perQuote) * 10) / 10,
+      slowestQuoteCpuMs: Math.round(slowestCpu * 10) / 10,
+      medianQuoteCpuMs: spread(cpu).median,
+      evaluateOverheadCpuMs: overhead,
+      budget: 'no anchor() call over 16 ms on a 1 MB page (main-thread CPU time)',
+      budgetMet: slowestCpu <= 16,
       fullScanPerQuoteMs: spread(figures.scan),
     };
   } finally {

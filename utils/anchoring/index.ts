@@ -157,8 +157,9 @@ export function createAnchorer(root: Document | Element): Anchorer {
       // with about the same text (most words kept, about as long).
       const hinted = hint();
       if (!hinted) return null;
-      const [start, end] = index.spanOf(hinted);
-      return keepsQuote(index.text.slice(start, end), exact) ? wholeElement(hinted) : null;
+      return keepsQuote(index.text.slice(...index.spanOf(hinted)), exact)
+        ? wholeElement(hinted)
+        : null;
     }
     const range = index.rangeOf(match.start, match.end);
     // When the quote is the whole text of the innermost element around it (an element pick),

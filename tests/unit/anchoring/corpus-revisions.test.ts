@@ -17,9 +17,11 @@ describe('anchoring on the second README corpus (moved sections, tables of conte
   it('finds verbatim quotes exactly, a heading rather than its contents entry', () => {
     expect(figures.unchanged.total).toBeGreaterThan(150);
     expect(count('unchanged', 'wrong')).toBe(0);
-    // Two 9-character quotes ("Version 4", "Version 5": headings, now only words in a
-    // sentence) are below MIN_UNIQUE_LENGTH and stay orphans; everything else is found.
-    expect(count('unchanged', 'orphan')).toBeLessThanOrEqual(2);
+    // One 9-character quote ("Version 4", a heading, now words in a sentence near where it was)
+    // is below MIN_UNIQUE_LENGTH and stays an orphan; everything else is found.
+    expect(count('unchanged', 'orphan')).toBeLessThanOrEqual(1);
+    // Short copies away from their neighbourhood: an orphan or the copy, never elsewhere.
+    expect(count('chance', 'wrong')).toBe(0);
     expect(figures.repeated.total).toBeGreaterThan(50);
     expect(count('repeated', 'wrong')).toBe(0);
     expect(count('repeated', 'correct') / figures.repeated.total).toBeGreaterThanOrEqual(0.93);
@@ -29,8 +31,8 @@ describe('anchoring on the second README corpus (moved sections, tables of conte
     expect(count('same', 'correct')).toBe(figures.same.total);
   });
 
-  it('finds at least 80% of the edited quotes (budget 90%)', () => {
+  it('finds at least 81% of the edited quotes (budget 90%)', () => {
     expect(figures.edited.total).toBeGreaterThan(40);
-    expect(count('edited', 'correct') / figures.edited.total).toBeGreaterThanOrEqual(0.8);
+    expect(count('edited', 'correct') / figures.edited.total).toBeGreaterThanOrEqual(0.81);
   });
 });

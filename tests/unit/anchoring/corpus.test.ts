@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { computeCorpusFigures } from './corpus';
 
-// Real README revisions of npm packages (see corpus.ts for sampling and labelling). Floors are
-// the budgets (DESIGN.md) where they are met and today's figures where not (edited recall: the
-// budget is 90%, reached 80%), so that any regression fails.
+// Real README revisions of npm packages (see corpus.ts for sampling and labelling). The floors
+// are the budgets of DESIGN.md: every unchanged quote exact, edited recall >= 90%, at most one
+// wrong answer per 150 quotes.
 describe('anchoring on the README corpus', () => {
   const { figures, outcomes } = computeCorpusFigures();
   const wrong = outcomes.filter((outcome) => outcome.outcome === 'wrong');
@@ -19,8 +19,8 @@ describe('anchoring on the README corpus', () => {
     expect(figures['context-edited'].correct).toBe(figures['context-edited'].total);
   });
 
-  it('finds at least 78% of the edited quotes', () => {
+  it('finds at least 90% of the edited quotes', () => {
     expect(figures.edited.total).toBeGreaterThan(50);
-    expect(figures.edited.correct / figures.edited.total).toBeGreaterThanOrEqual(0.78);
+    expect(figures.edited.correct / figures.edited.total).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -87,3 +87,24 @@ group('element selectors as hints', () => {
     expect(anchor(document, selectors)).toBeNull();
   });
 });
+
+group('verbatim copies: a heading and its table-of-contents entry', () => {
+  const page = (sections: string[]) =>
+    `<nav><ul>${sections.map((name) => `<li><a href="#">${name}</a></li>`).join('')}</ul></nav><main>${sections
+      .map((name) => `<h2>${name}</h2><p>What to do about ${name.toLowerCase()} in the team.</p>`)
+      .join('')}</main>`;
+
+  it('anchors the heading, not its contents entry, after the sections moved and their context changed', () => {
+    const body = setBody(page(['Ordering', 'Approval of invoices', 'Travel']));
+    const old = body.querySelectorAll('h2')[1] as Element;
+    const selectors = describe(selectText(old, 'Approval of invoices'));
+    // Reordered, renamed neighbours: neither copy keeps its context.
+    setBody(page(['Expenses', 'Travel and hotels', 'Approval of invoices', 'Purchasing']));
+    const range = anchor(document, selectors);
+    expect(textOf(range)).toBe('Approval of invoices');
+    const heading = document.querySelectorAll('h2')[2] as Element;
+    const entry = document.querySelectorAll('nav a')[2] as Element;
+    expect(range?.intersectsNode(heading)).toBe(true);
+    expect(range?.intersectsNode(entry)).toBe(false);
+  });
+});

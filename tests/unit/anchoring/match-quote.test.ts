@@ -112,7 +112,7 @@ describe('confidence rule', () => {
     expect(matchQuote(twice, query(0))).toBeNull();
     // Near a hint, the context decides as usual.
     const kept = `${moved} ${filler(3000)} Elsewhere, ${EXACT.replace('signs', 'sign')} for hires.`;
-    expect(matchQuote(kept, { ...query(0), near: [at - 10, at + 40] })).toMatchObject({
+    expect(matchQuote(kept, { ...query(0), near: () => [at - 10, at + 40] })).toMatchObject({
       start: at,
     });
   });
@@ -170,5 +170,28 @@ describe('confidence rule', () => {
     });
     expect(matchQuote(page(shortQuote), ask(shortQuote))).toBeNull();
     expect(matchQuote(page(longer), ask(longer))).toMatchObject({ errors: 1 });
+  });
+});
+
+describe('a quote with part of it deleted', () => {
+  const prefix = 'returns false for an option, the ';
+  const exact = 'unknown option is not added to argv. Then the parser stops after the first word';
+  const kept = 'unknown option is not added to argv.';
+
+  it('is found where its context pins the surviving part', () => {
+    const text = `${filler(3000)} ${prefix}${kept} Install it with npm. ${filler(3000)}`;
+    const match = matchQuote(text, { exact, prefix, suffix: ' for good.', position: 10 });
+    expect(match && text.slice(match.start, match.end)).toBe(kept);
+  });
+
+  it('stays an orphan when the surviving part is not pinned by its context', () => {
+    const text = `${filler(3000)} something else entirely: ${kept} Install it. ${filler(3000)}`;
+    expect(matchQuote(text, { exact, prefix, suffix: ' for good.', position: 10 })).toBeNull();
+  });
+
+  it('stays an orphan when the pinned surviving part occurs twice', () => {
+    const copy = `${prefix}${kept} Install it with npm.`;
+    const text = `${filler(3000)} ${copy} ${filler(3000)} ${copy} ${filler(100)}`;
+    expect(matchQuote(text, { exact, prefix, suffix: ' for good.', position: 10 })).toBeNull();
   });
 });
