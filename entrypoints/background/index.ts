@@ -12,6 +12,7 @@ import { broadcast, coalesce } from './broadcast';
 import { createCapture } from './capture';
 import { createCommands } from './commands';
 import { createDiagnostics } from './diagnostics';
+import { createEditedAnchoring } from './edited-anchoring';
 import { createNotices } from './notices';
 import { createPageLabels } from './page-labels';
 import { createPageSuggestions } from './page-suggestions';
@@ -89,6 +90,7 @@ export default defineBackground({
     });
     const sites = createSites({ log });
     const diagnostics = createDiagnostics({ log });
+    const editedAnchoring = createEditedAnchoring();
 
     // Every request has its handler: the type says so.
     const handlers: Handlers = {
@@ -100,6 +102,7 @@ export default defineBackground({
       ...settings.handlers,
       ...sites.handlers,
       ...diagnostics.handlers,
+      ...editedAnchoring.handlers,
     };
     browser.runtime.onMessage.addListener(
       createRouter(
@@ -121,6 +124,7 @@ export default defineBackground({
       sites,
       commands: createCommands({ log }),
       badge,
+      editedAnchoring,
     };
     for (const [id, capability] of Object.entries(starts)) {
       try {

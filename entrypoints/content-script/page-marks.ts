@@ -1,4 +1,4 @@
-import { anchorAll } from '@/utils/anchoring';
+import { anchorAllWith, EDITED_STEP_GLOBAL, type EditedStep } from '@/utils/anchoring/core';
 import { type PageMark, sendMessage } from '@/utils/shared/messaging';
 import type { Highlighter } from './highlighter';
 import type { PageContext } from './page-context';
@@ -62,6 +62,27 @@ export function startPageMarks(
   let firstAsk = 0;
   let current = -1;
   const listeners: (() => void)[] = [];
+  // The edited steps of anchoring (approx-string-match, the alignment) are not in this script:
+  // the first time a quote is not found verbatim, the background injects them into this
+  // document's isolated world, where they wait on globalThis (entrypoints/anchoring-fuzzy.ts).
+  let editedStep: Promise<EditedStep> | undefined;
+  const world = globalThis as { [EDITED_STEP_GLOBAL]?: EditedStep };
+  const loadEditedStep = () => {
+    editedStep ??= (
+      world[EDITED_STEP_GLOBAL]
+        ? Promise.resolve()
+        : sendMessage('loadEditedAnchoring', {}).then(() => undefined)
+    ).then(
+      () => world[EDITED_STEP_GLOBAL] ?? noEditedStep('not registered'),
+      (error: unknown) => noEditedStep(String(error)),
+    );
+    return editedStep;
+  };
+  // Without the edited steps, what is not found verbatim is not found: an orphan.
+  const noEditedStep = (why: string): EditedStep => {
+    void sendMessage('reportError', { where: 'marks/edited-anchoring', message: why });
+    return () => null;
+  };
 
   const paint = () =>
     highlighter.paint(
@@ -69,29 +90,40 @@ export function startPageMarks(
       anchored[current]?.range,
     );
 
-  async function anchorNow() {
-    const run = ++runs;
-    lastRun = performance.now();
-    // No suggestions here: the page's text is never even read.
-    const ranges =
-      items.length === 0
-        ? []
-        : await anchorAll(
-            document,
-            items.map((s) => s.selectors),
-          );
-    if (run !== runs || page.isInvalid) return;
+  // Marks what was found; `undefined` (waits for the edited steps) is neither found nor orphan.
+  function show(ranges: (Range | null | undefined)[]) {
     const currentId = anchored[current]?.mark.id;
     anchored = [];
     orphans = [];
     items.forEach((mark, i) => {
       const range = ranges[i];
       if (range) anchored.push({ mark, range, text: range.toString() });
-      else orphans.push(mark.id);
+      else if (range === null) orphans.push(mark.id);
     });
     anchored.sort((a, b) => a.range.compareBoundaryPoints(Range.START_TO_START, b.range));
     current = anchored.findIndex((a) => a.mark.id === currentId);
     paint();
+  }
+
+  async function anchorNow() {
+    const run = ++runs;
+    lastRun = performance.now();
+    const targets = items.map((s) => s.selectors);
+    const edited = world[EDITED_STEP_GLOBAL];
+    // No suggestions here: the page's text is never even read.
+    let ranges = items.length === 0 ? [] : await anchorAllWith(document, targets, edited);
+    if (run !== runs || page.isInvalid) return;
+    if (ranges.includes(undefined)) {
+      // Some quote is not on the page verbatim: what was found is marked at once; the rest is
+      // decided (found, or an orphan) once the edited steps are here, on a fresh text model
+      // (the page may have changed meanwhile).
+      show(ranges);
+      const step = await loadEditedStep();
+      if (run !== runs || page.isInvalid) return;
+      ranges = await anchorAllWith(document, targets, step);
+      if (run !== runs || page.isInvalid) return;
+    }
+    show(ranges);
     const key = orphans.join();
     if (key !== reported) {
       reported = key;

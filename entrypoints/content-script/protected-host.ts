@@ -1,5 +1,5 @@
 // Marks Flywheel's own elements, so anchoring and selection capture ignore them.
-import { UI_HOST_ATTRIBUTE } from '@/utils/anchoring';
+import { UI_HOST_ATTRIBUTE } from '@/utils/anchoring/core';
 import type { PageContext } from './page-context';
 
 export interface ProtectedHost {

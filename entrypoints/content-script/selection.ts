@@ -1,4 +1,4 @@
-import { describe, describeElement } from '@/utils/anchoring';
+import { describe, describeElement } from '@/utils/anchoring/core';
 import type { Selector } from '@/utils/anchoring/types';
 import { MAX_QUOTE_LENGTH } from '@/utils/shared/suggestion';
 import { isInsideFlywheelUi } from './protected-host';

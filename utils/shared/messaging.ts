@@ -104,6 +104,11 @@ export const requests = {
       orphans: v.pipe(v.array(uuid), v.maxLength(MAX_PAGE_SUGGESTIONS)),
     }),
   },
+  /**
+   * A quote on the page is not there verbatim: inject the edited steps of anchoring
+   * (`/anchoring-fuzzy.js`) into the sender's own document, in Flywheel's isolated world, once.
+   */
+  loadEditedAnchoring: { from: 'page', schema: empty },
 
   // ── From the editor frame (each carries the capability it was opened with) ──────────────
   loadEditor: { from: 'editor', schema: v.object({ capability }) },
@@ -360,6 +365,8 @@ export interface Responses {
   getPageLabels: PageLabelTemplates;
   listPageSuggestions: { items: PageMark[] };
   reportAnchoring: { stored: boolean };
+  /** `injected: false`: this document had it already. */
+  loadEditedAnchoring: { injected: boolean };
   loadEditor: EditorState;
   saveDraft: { savedAt: number };
   submitSuggestion: { id: string };
