@@ -5,6 +5,9 @@ import {
   CONTENT_SCRIPT_BUDGET_GZIP,
   contentScriptOf,
   dexieMarkersIn,
+  EDITED_ANCHORING_BUDGET_GZIP,
+  EDITED_ANCHORING_FILE,
+  editedAnchoringOf,
   kb,
   measureExtensionSizes,
 } from '../bench/sizes';
@@ -23,6 +26,24 @@ describe('what the extension costs a page', () => {
     // Anything else a page is given (CSS, other scripts) counts too.
     const injectedGzip = sizes.injected.reduce((sum, f) => sum + f.gzip, 0);
     expect(injectedGzip).toBeLessThanOrEqual(CONTENT_SCRIPT_BUDGET_GZIP);
+  });
+
+  it('reports the edited steps of anchoring, injected only where needed, on their own line', async () => {
+    const sizes = await measureExtensionSizes(EXTENSION_DIR);
+    const edited = editedAnchoringOf(sizes);
+    expect(edited, `${EDITED_ANCHORING_FILE} was built`).toBeDefined();
+    console.info(
+      `Edited anchoring (on demand): ${kb(edited?.raw ?? 0)} raw, ${kb(edited?.gzip ?? 0)} gzip (budget ${kb(EDITED_ANCHORING_BUDGET_GZIP)})`,
+    );
+    expect(edited?.gzip).toBeLessThanOrEqual(EDITED_ANCHORING_BUDGET_GZIP);
+    // It is the part that was split off: the fuzzy search is in it, not in the content script.
+    const lazy = await readFile(join(EXTENSION_DIR, EDITED_ANCHORING_FILE), 'utf8');
+    const content = await readFile(join(EXTENSION_DIR, 'content-script.js'), 'utf8');
+    expect(lazy).toContain('flywheelAnchoringEditedStep');
+    expect(content).toContain('flywheelAnchoringEditedStep');
+    expect(content).not.toContain('Int32Array');
+    expect(lazy).toContain('Int32Array');
+    expect(dexieMarkersIn(lazy)).toEqual([]);
   });
 
   it('keeps Dexie out of the content script', async () => {
