@@ -229,11 +229,26 @@ const RENDERING_EVENTS = {
 type RenderingKind = keyof typeof RENDERING_EVENTS;
 /** The budget's figure: style, layout and paint (nested events counted once). */
 const BUDGET_KINDS: RenderingKind[] = ['style', 'layout', 'paint'];
+const BUDGET_NAMES = new Set<string>(BUDGET_KINDS.flatMap((k) => RENDERING_EVENTS[k]));
+const SCRIPT_EVENTS = new Set([
+  'EvaluateScript',
+  'FunctionCall',
+  'TimerFire',
+  'FireIdleCallback',
+  'FireAnimationFrame',
+  'RunMicrotasks',
+  'EventDispatch',
+  'v8.run',
+]);
 
 interface RenderingSample {
   /** Per kind, ms of thread time (union of the events' intervals). */
   kinds: Record<RenderingKind, number>;
   styleLayoutPaint: number;
+  /** The part of it forced synchronously by scripts (inside a script or callback event). */
+  styleLayoutPaintInScripts: number;
+  /** The longest single style, layout or paint event. */
+  longestMs: number;
   /** The same plus PrePaint and layerizing. */
   allRendering: number;
   /** Whether the events carried thread time (`tts`/`tdur`); else wall time was used. */
@@ -279,6 +294,12 @@ function renderingTime(events: TraceEvent[], pageUrl: string) {
     threadTime && e.tts !== undefined && e.tdur !== undefined
       ? [e.tts, e.tts + e.tdur]
       : [e.ts, e.ts + (e.dur ?? 0)];
+  // Script and callback events (wall-clock spans) that a forced style or layout sits inside.
+  const scripts = mine
+    .filter((e) => SCRIPT_EVENTS.has(e.name))
+    .map((e): [number, number] => [e.ts, e.ts + (e.dur ?? 0)]);
+  const insideScript = (e: TraceEvent) =>
+    scripts.some(([start, end]) => e.ts >= start && e.ts + (e.dur ?? 0) <= end);
   const of = (kinds: readonly RenderingKind[]) => {
     const names = new Set<string>(kinds.flatMap((k) => RENDERING_EVENTS[k]));
     return mine.filter((e) => names.has(e.name)).map(interval);
@@ -289,6 +310,16 @@ function renderingTime(events: TraceEvent[], pageUrl: string) {
   return {
     kinds,
     styleLayoutPaint: unionMs(of(BUDGET_KINDS)),
+    styleLayoutPaintInScripts: unionMs(
+      mine.filter((e) => BUDGET_NAMES.has(e.name) && insideScript(e)).map(interval),
+    ),
+    longestMs:
+      Math.max(
+        0,
+        ...mine
+          .filter((e) => BUDGET_NAMES.has(e.name))
+          .map((e) => (threadTime ? (e.tdur ?? 0) : (e.dur ?? 0))),
+      ) / 1000,
     allRendering: unionMs(of(Object.keys(RENDERING_EVENTS) as RenderingKind[])),
     threadTime,
   };
@@ -386,6 +417,8 @@ export async function benchVoiceHighlights(rounds = quick ? 4 : 8, windowMs = 4_
       marksSeen: `${seen.length}/${samples.marked.length} loads`,
       marksSeenAfterNavigationMs: spread(seen),
       styleLayoutPaintMs: each((s) => s.styleLayoutPaint),
+      styleLayoutPaintForcedByScriptsMs: each((s) => s.styleLayoutPaintInScripts),
+      longestStyleLayoutPaintEventMs: each((s) => s.longestMs),
       styleMs: each((s) => s.kinds.style),
       layoutMs: each((s) => s.kinds.layout),
       paintMs: each((s) => s.kinds.paint),
@@ -656,6 +689,7 @@ async function openTimes(page: Page, open: () => Promise<void>) {
   const shown = await frame.evaluate(() => {
     const w = window as unknown as CardWindow;
     return {
+      origin: performance.timeOrigin,
       text: w.__benchTextAt ?? 0,
       frame: w.__benchFrameAt ?? 0,
       painted: w.__benchPaintedAt ?? 0,
@@ -667,6 +701,7 @@ async function openTimes(page: Page, open: () => Promise<void>) {
   if (click === undefined) throw new Error('The card benchmark saw no trusted click');
   await closeCard(page);
   return {
+    frameDocument: shown.origin - click,
     textInDom: shown.text - click,
     nextFrame: shown.frame - click,
     afterFrame: shown.painted - click,
@@ -707,6 +742,7 @@ export async function benchVoiceCard(opens = quick ? 6 : 15) {
     }
     await page.close();
     const figures = (list: typeof byMark) => ({
+      frameDocumentStartedMs: spread(list.map((o) => o.frameDocument)),
       textInDomMs: spread(list.map((o) => o.textInDom)),
       nextFrameMs: spread(list.map((o) => o.nextFrame)),
       afterFrameMs: spread(list.map((o) => o.afterFrame)),
