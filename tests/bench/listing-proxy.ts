@@ -8,10 +8,11 @@ export interface ListingRequest {
   /** The `target` query parameter: the page the listing is for. */
   target: string;
   ifNoneMatch: boolean;
+  /** The endpoint's status; 0 until the answer is written out. */
   status: number;
   /** Wall-clock ms (`performance.timeOrigin + performance.now()`) when it arrived. */
   receivedAt: number;
-  /** Wall-clock ms when the answer was written out (after any delay). */
+  /** Wall-clock ms when the answer was written out (after any delay); NaN until then. */
   answeredAt: number;
 }
 
@@ -51,6 +52,17 @@ export async function startListingProxy(upstreamContainerUrl: string): Promise<L
     const receivedAt = now();
     const target = pageTarget(request, upstream);
     const delay = target ? delayMs : 0;
+    // Recorded as it arrives, so a view sees a request whose answer is still held back.
+    const seen: ListingRequest | undefined = target
+      ? {
+          target,
+          ifNoneMatch: request.headers['if-none-match'] !== undefined,
+          status: 0,
+          receivedAt,
+          answeredAt: Number.NaN,
+        }
+      : undefined;
+    if (seen) listings.push(seen);
     const body = await readBody(request);
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers)) {
@@ -72,14 +84,9 @@ export async function startListingProxy(upstreamContainerUrl: string): Promise<L
     });
     if (response.destroyed) return;
     response.writeHead(answer.status, out).end(payload);
-    if (target) {
-      listings.push({
-        target,
-        ifNoneMatch: request.headers['if-none-match'] !== undefined,
-        status: answer.status,
-        receivedAt,
-        answeredAt: now(),
-      });
+    if (seen) {
+      seen.status = answer.status;
+      seen.answeredAt = now();
     }
   }
 

@@ -488,7 +488,16 @@ async function view(
     if (marksAt !== null) break;
     await sleep(50);
   }
-  // Whatever else this view asks of the endpoint comes in this quiet time.
+  // The view's listing requests answered (a slow endpoint's too), then a quiet time in which
+  // anything else this view asks of the endpoint would come.
+  await waitFor(
+    () =>
+      rig.proxy.listings
+        .slice(from)
+        .every((l) => l.target !== url || Number.isFinite(l.answeredAt)),
+    'the listing answers',
+    SLOW_LISTING_MS + 5_000,
+  );
   await sleep(quietMs);
   const listings = rig.proxy.listings.slice(from).filter((l) => l.target === url);
   return {
@@ -781,12 +790,6 @@ const fixtureGroups = () =>
     ) as { groups: FixtureGroup[] }
   ).groups;
 
-interface SimilarWindow {
-  __benchKeys?: number[];
-  __benchListChanges?: { at: number; items: number }[];
-  __benchWaiters?: (() => void)[];
-}
-
 // In the editor frame, before its scripts: each keydown's time, and each change of what the
 // list named "Similar suggestions" shows (it appearing, changing or going away).
 const SIMILAR_INSTRUMENT = `(() => {
@@ -819,26 +822,34 @@ const SIMILAR_INSTRUMENT = `(() => {
   }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
 })();`;
 
+// Plain JavaScript, sent as text: the TypeScript loader wraps named functions in a helper
+// that the frame does not have.
+const NEXT_LIST_CHANGE = `(limit) => new Promise((resolve) => {
+  const w = window;
+  const keyAt = (w.__benchKeys || []).at(-1) ?? 0;
+  const look = () => (w.__benchListChanges || []).find((c) => c.at >= keyAt) ?? null;
+  const found = look();
+  if (found) return resolve({ keyAt, change: found });
+  const timer = setTimeout(() => resolve({ keyAt, change: null }), limit);
+  w.__benchWaiters.push(() => {
+    const change = look();
+    if (!change) return;
+    clearTimeout(timer);
+    resolve({ keyAt, change });
+  });
+})`;
+
 /** After a keystroke: the first change of the list after it, waiting at most `limitMs`. */
 async function nextListChange(frame: Frame, limitMs: number) {
-  return frame.evaluate(
-    (limit) =>
-      new Promise<{ keyAt: number; change: { at: number; items: number } | null }>((resolve) => {
-        const w = window as unknown as SimilarWindow;
-        const keyAt = w.__benchKeys?.at(-1) ?? 0;
-        const look = () => w.__benchListChanges?.find((c) => c.at >= keyAt) ?? null;
-        const found = look();
-        if (found) return resolve({ keyAt, change: found });
-        const timer = setTimeout(() => resolve({ keyAt, change: null }), limit);
-        w.__benchWaiters?.push(() => {
-          const change = look();
-          if (!change) return;
-          clearTimeout(timer);
-          resolve({ keyAt, change });
-        });
-      }),
-    limitMs,
-  );
+  const wait = await frame.evaluateHandle(NEXT_LIST_CHANGE);
+  try {
+    return (await wait.evaluate((fn, limit) => (fn as (l: number) => unknown)(limit), limitMs)) as {
+      keyAt: number;
+      change: { at: number; items: number } | null;
+    };
+  } finally {
+    await wait.dispose();
+  }
 }
 
 /**
@@ -861,6 +872,7 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
       }
       return url;
     };
+    const seedStarted = performance.now();
     await seed(
       rig.server,
       candidates.map((c, i) => ({
@@ -870,17 +882,22 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
         name: NAMES[i % NAMES.length],
       })),
     );
+    const seedingSeconds = (performance.now() - seedStarted) / 1000;
     // Drafts the pure ranking does offer something for: a list is expected there.
     const index = createSimilarIndex(candidates);
+    // The shortest drafts of 40 characters or more, from different pages, typed in full.
     const chosen = fixtureGroups()
-      .map((group) => ({ group, draft: group.drafts[0]?.text ?? '' }))
+      .flatMap((group) => group.drafts.map((d) => ({ group, draft: d.text })))
       .filter(
         ({ group, draft }) =>
+          draft.length >= 40 &&
           index.similarTo(draft, {
             pageUrl: `https://intranet.example${group.page}`,
             quote: group.quote,
           }).length > 0,
       )
+      .sort((a, b) => a.draft.length - b.draft.length)
+      .filter((d, i, all) => all.findIndex((o) => o.group === d.group) === i)
       .slice(0, drafts);
     const latencies: number[] = [];
     const firstShown: number[] = [];
@@ -908,7 +925,14 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
         15_000,
       );
       await sleep(500);
-      await page.locator('#quote').click({ clickCount: 3 });
+      // The quote is marked (its suggestions are on this page), and a click on a mark opens
+      // its card: a person drags across the passage instead.
+      const box = await page.locator('#quote').boundingBox();
+      if (!box) throw new Error('The quote is not on the page');
+      await page.mouse.move(box.x + 1, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
       await clickLauncher(page);
       const frame = await editorFrame(page);
       let shownOnce = false;
@@ -935,11 +959,14 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
         listSeen = true;
       }
       await page.close();
+      // A whole draft that the ranking offers matches for, and no list: there is none to time.
+      if (!listSeen) break;
     }
     const ranking = spread(rankingMs);
     const base = {
       suggestionsOnSite: candidates.length,
-      drafts: chosen.length,
+      seedingSeconds: round(seedingSeconds, 1),
+      drafts: chosen.map((c) => c.draft),
       keystrokes,
       pureRankingInNodeMs: {
         median: round(ranking.median, 3),
