@@ -578,6 +578,8 @@ export async function benchVoiceEndpoint(rounds = quick ? 3 : 5, reloads = quick
       v.marksAt === null ? Number.NaN : v.marksAt - v.timeOrigin - v.loadEventMs;
     const marksAfterAnswer = (v: View) =>
       v.marksAt === null ? Number.NaN : v.marksAt - (v.listings[0]?.answeredAt ?? Number.NaN);
+    const askedAfterNavigation = (v: View) =>
+      (v.listings[0]?.receivedAt ?? Number.NaN) - v.timeOrigin;
     const shown = (list: View[]) =>
       `${list.filter((v) => v.marksAt !== null).length}/${list.length}`;
     const loadDifference = spread(
@@ -597,6 +599,14 @@ export async function benchVoiceEndpoint(rounds = quick ? 3 : 5, reloads = quick
         loadEventPromptMs: spread(prompt.map((v) => v.loadEventMs)),
         loadEventSlowMs: spread(slow.map((v) => v.loadEventMs)),
         loadEventSlowMinusPromptMs: loadDifference,
+        // Asked after the load event, answered 3 s later: the load event cannot have waited.
+        slowListingAskedAfterLoadEvent: `${slow.filter((v) => askedAfterNavigation(v) > v.loadEventMs).length}/${slow.length}`,
+        promptListingAskedAfterNavigationMs: spread(prompt.map(askedAfterNavigation)),
+        slowListingAskedAfterNavigationMs: spread(slow.map(askedAfterNavigation)),
+        perViewLoadEventMs: {
+          prompt: prompt.map((v) => round(v.loadEventMs, 0)).join(', '),
+          slow: slow.map((v) => round(v.loadEventMs, 0)).join(', '),
+        },
         promptMarksShown: shown(prompt),
         promptMarksAfterLoadMs: spread(prompt.map(marksAfterLoad)),
         slowAnswerAfterLoadMs: spread(slow.map(answerAfterLoad)),
