@@ -370,6 +370,74 @@ async function tracedLoad(
   }
 }
 
+// Plain JavaScript run in an unconfigured copy of the page: one of the highlighter's two steps
+// (its style sheet adopted by the document, or 50 ranges in the registry) with the rule it uses.
+const HIGHLIGHT_STEP = `async (step) => {
+  const css = '::highlight(flywheel) { background-color: rgb(250 204 21 / 0.4); text-decoration: underline 2px rgb(180 83 9); }';
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  await frame();
+  if (step === 'sheet') {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } else {
+    const steps = [...document.querySelectorAll('main ol > li')];
+    const every = Math.floor(steps.length / ${MARKED});
+    const ranges = steps.filter((_, i) => i % every === 0).slice(0, ${MARKED}).map((li) => {
+      const range = document.createRange();
+      range.selectNodeContents(li.childNodes[1]);
+      return range;
+    });
+    CSS.highlights.set('probe', new Highlight(...ranges));
+  }
+  await frame();
+  await frame();
+  await frame();
+}`;
+
+/**
+ * Where the highlights' cost goes: each step alone in a settled, unconfigured copy of the page
+ * (no content script), traced from just before it to three frames after.
+ */
+async function highlightSteps(context: BrowserContext, url: string, repeats: number) {
+  const figures: Record<'sheet' | 'ranges', { style: number[]; paint: number[] }> = {
+    sheet: { style: [], paint: [] },
+    ranges: { style: [], paint: [] },
+  };
+  for (let i = 0; i < repeats; i++) {
+    for (const step of ['sheet', 'ranges'] as const) {
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      try {
+        await page.goto(url, { waitUntil: 'load' });
+        await sleep(300);
+        const run = await page.evaluateHandle(HIGHLIGHT_STEP);
+        await cdp.send('Tracing.start', {
+          traceConfig: { includedCategories: ['devtools.timeline'] },
+          transferMode: 'ReturnAsStream',
+        });
+        await run.evaluate((fn, name) => (fn as (s: string) => Promise<void>)(name), step);
+        const events = await readTrace(cdp);
+        const thread = (names: string[]) =>
+          events
+            .filter((e) => e.ph === 'X' && names.includes(e.name))
+            .reduce((sum, e) => sum + (e.tdur ?? e.dur ?? 0), 0) / 1000;
+        figures[step].style.push(thread(['UpdateLayoutTree', 'RecalcStyle']));
+        figures[step].paint.push(thread(['Paint', 'PrePaint']));
+      } finally {
+        await cdp.detach().catch(() => {});
+        await page.close();
+      }
+    }
+  }
+  return {
+    adoptedSheetStyleMs: spread(figures.sheet.style),
+    adoptedSheetPaintMs: spread(figures.sheet.paint),
+    rangesStyleMs: spread(figures.ranges.style),
+    rangesPaintMs: spread(figures.ranges.paint),
+  };
+}
+
 /**
  * Highlights of 50 colleagues' suggestions on the 10,000-element page against the same page
  * with none, loaded alternately (the order swaps each round, one warm-up round thrown away).
@@ -406,6 +474,11 @@ export async function benchVoiceHighlights(rounds = quick ? 4 : 8, windowMs = 4_
       added: paired(pick),
     });
     const added = paired((s) => s.styleLayoutPaint);
+    const steps = await highlightSteps(
+      rig.browser.context,
+      rig.site.otherSiteUrl('/bench/voice/large-0.html'),
+      quick ? 2 : 3,
+    );
     const seen = samples.marked.flatMap((s) => (s.marksSeenMs === null ? [] : [s.marksSeenMs]));
     return {
       rounds,
@@ -425,6 +498,7 @@ export async function benchVoiceHighlights(rounds = quick ? 4 : 8, windowMs = 4_
       prePaintMs: each((s) => s.kinds.prePaint),
       layerizeMs: each((s) => s.kinds.layerize),
       allRenderingMs: each((s) => s.allRendering),
+      stepsAlone: steps,
       loadAverage: loadavg().map((value) => round(value, 1)),
       budget: `<= ${VOICE_BUDGETS.highlightsMs} ms of style, layout and paint added (median of paired differences)`,
       budgetMet:
