@@ -89,6 +89,7 @@ interface Similar {
   seedingSeconds: number;
   drafts: string[];
   keystrokes: number;
+  rankingOffersForDrafts?: string;
   pureRankingInNodeMs: { median: number; p95: number; max: number };
   loadAverage: number[];
   measured: string;
@@ -345,7 +346,9 @@ function similarPart(m: VoiceModule): string[] {
     '',
   ];
   if (!s.keystrokeToListChangeMs) {
-    lines.push(`**${s.measured}** (in this build, after typing the whole draft).`);
+    lines.push(
+      `**${s.measured}** (in this build, after typing the whole draft, for which the ranking alone offers ${s.rankingOffersForDrafts ?? '?'} suggestions).`,
+    );
   } else {
     lines.push(
       table(
@@ -376,10 +379,11 @@ function similarPart(m: VoiceModule): string[] {
 }
 
 /** The whole section, as `## 6b. …`. */
-export function voiceSection(m: VoiceModule): string {
+export function voiceSection(m: VoiceModule, note?: string): string {
   const parts = [
     `## ${VOICE_SECTION_TITLE}`,
     '',
+    ...(note ? [note, ''] : []),
     "From `tests/bench/voice.ts` (issue 10): Debian's Chromium with the benchmark build, the",
     'reference endpoint (`server/start-server.ts`, in-memory PGlite) on loopback, the endpoint',
     'configured in the options page as a person would. Figures on a busy machine are noisy: the',
@@ -443,7 +447,8 @@ async function main() {
     return runOne(name, 400);
   });
   const module: VoiceModule = { file: 'voice.ts', present: true, results };
-  const section = `${voiceSection(module)}\n\n<!-- voice-results ${JSON.stringify(results)} -->\n\n`;
+  const note = `Measured on its own${only.length > 0 ? ` (this time ${only.join(', ')}; the rest kept from before)` : ''} by \`node --import tsx tests/bench/voice-report.ts${process.argv.includes('--quick') ? ' --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${before.toFixed(1)} at the start; \`npm run bench\` measures it with the rest.`;
+  const section = `${voiceSection(module, note)}\n\n<!-- voice-results ${JSON.stringify(results)} -->\n\n`;
   markdown = previous
     ? markdown.replace(previous, section)
     : markdown.replace(/^## (?:7|Not measured here)/m, (heading) => `${section}${heading}`);

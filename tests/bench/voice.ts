@@ -1047,11 +1047,20 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
       if (!listSeen) break;
     }
     const ranking = spread(rankingMs);
+    const offered = chosen.map(
+      ({ group, draft }) =>
+        index.similarTo(draft, {
+          pageUrl: `https://intranet.example${group.page}`,
+          quote: group.quote,
+        }).length,
+    );
     const base = {
       suggestionsOnSite: candidates.length,
       seedingSeconds: round(seedingSeconds, 1),
       drafts: chosen.map((c) => c.draft),
       keystrokes,
+      /** What the ranking alone offers for each whole draft: a list is expected. */
+      rankingOffersForDrafts: offered.join(', '),
       pureRankingInNodeMs: {
         median: round(ranking.median, 3),
         p95: round(ranking.p95, 3),
