@@ -1,7 +1,8 @@
 // BENCHMARKS.md's section on the voice loop (issue 10) and its rows of the Budgets table, from
 // the results of tests/bench/voice.ts. `npm run bench` calls these; run on its own,
-// `node --import tsx tests/bench/voice-report.ts [--quick]` measures only this module and puts
-// its section and its budget rows into the BENCHMARKS.md that is there.
+// `node --import tsx tests/bench/voice-report.ts [--quick] [benchVoiceCard …]` measures only
+// this module (or the functions named) and puts its section and its budget rows into the
+// BENCHMARKS.md that is there; `--render` only writes them again from the figures kept there.
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -431,7 +432,9 @@ function runOne(name: string, limitSeconds: number): VoiceModule['results'][numb
 async function main() {
   if (process.argv.includes('--quick')) process.env.FLYWHEEL_BENCH_QUICK = '1';
   const only = process.argv.slice(2).filter((a) => a.startsWith('bench'));
-  buildForBench();
+  // `--render`: no measuring, the section written again from the figures it holds.
+  const renderOnly = process.argv.includes('--render');
+  if (!renderOnly) buildForBench();
   const before = loadavg()[0] ?? 0;
   const path = join(REPO_ROOT, 'BENCHMARKS.md');
   let markdown = await readFile(path, 'utf8');
@@ -441,13 +444,20 @@ async function main() {
   const json = previous?.match(/<!-- voice-results (.*) -->/)?.[1];
   if (json) for (const r of JSON.parse(json) as VoiceModule['results']) kept.set(r.name, r);
   const results = BENCH_FUNCTIONS.map((name) => {
-    if (only.length > 0 && !only.includes(name))
+    if (renderOnly || (only.length > 0 && !only.includes(name))) {
       return kept.get(name) ?? { name, error: 'not run' };
+    }
     console.log(`voice.ts: ${name}…`);
     return runOne(name, 400);
   });
   const module: VoiceModule = { file: 'voice.ts', present: true, results };
-  const note = `Measured on its own${only.length > 0 ? ` (this time ${only.join(', ')}; the rest kept from before)` : ''} by \`node --import tsx tests/bench/voice-report.ts${process.argv.includes('--quick') ? ' --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${before.toFixed(1)} at the start; \`npm run bench\` measures it with the rest.`;
+  const previousNote = previous?.split('\n')[2]?.startsWith('Measured on its own')
+    ? previous.split('\n')[2]
+    : undefined;
+  const note =
+    renderOnly && previousNote
+      ? previousNote
+      : `Measured on its own${only.length > 0 ? ` (this time ${only.join(', ')}; the rest kept from before)` : ''} by \`node --import tsx tests/bench/voice-report.ts${process.argv.includes('--quick') ? ' --quick' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${before.toFixed(1)} at the start; \`npm run bench\` measures it with the rest.`;
   const section = `${voiceSection(module, note)}\n\n<!-- voice-results ${JSON.stringify(results)} -->\n\n`;
   markdown = previous
     ? markdown.replace(previous, section)
