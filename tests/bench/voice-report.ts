@@ -87,6 +87,7 @@ interface Card {
 }
 interface Similar {
   suggestionsOnSite: number;
+  pagesOnSite?: number;
   seedingSeconds: number;
   drafts: string[];
   keystrokes: number;
@@ -337,7 +338,7 @@ function similarPart(m: VoiceModule): string[] {
     title,
     '',
     `${s.suggestionsOnSite.toLocaleString('en')} suggestions on the site at the endpoint (the set of section 9: the labelled`,
-    `near-duplicates and generated ones, on 50-odd pages of the configured site; seeding took ${s.seedingSeconds} s).`,
+    `near-duplicates and generated ones, on ${s.pagesOnSite ?? '?'} pages of the configured site; seeding took ${s.seedingSeconds} s).`,
     'On the page of a labelled group the passage is selected by dragging, the launcher clicked,',
     "and a near-duplicate of that page's suggestions typed into `Suggestion` one key at a time:",
     s.drafts.map((d) => `"${d}"`).join('; '),

@@ -1056,6 +1056,7 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
     );
     const base = {
       suggestionsOnSite: candidates.length,
+      pagesOnSite: local.size,
       seedingSeconds: round(seedingSeconds, 1),
       drafts: chosen.map((c) => c.draft),
       keystrokes,
