@@ -84,7 +84,8 @@ async function startRig(): Promise<Rig> {
     browser,
     pageDir,
     close: async () => {
-      await browser.close();
+      // A wedged browser must not keep the figures from being reported.
+      await within(browser.close(), 20_000, undefined);
       await proxy.close();
       await server.close();
       await server.database.close();
@@ -182,6 +183,34 @@ const passageSeeds = (pageUrl: string, passages: Passage[]): Seed[] =>
     selectors: passage.selectors,
     name: NAMES[i % NAMES.length],
   }));
+
+/** Progress on stderr when FLYWHEEL_BENCH_VERBOSE is set (stderr is the error on a failure). */
+const trace = (line: string) => {
+  if (process.env.FLYWHEEL_BENCH_VERBOSE) console.error(`[voice] ${line}`);
+};
+
+/** A browser call that may never settle (a frame going away mid-call) gets `fallback` instead. */
+function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return Promise.race([
+    promise.catch(() => fallback),
+    new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms)),
+  ]);
+}
+
+/** Rejects with `what` if `promise` takes longer than `ms`: a hang becomes a clear failure. */
+async function deadline<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what()} did not finish within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const markCount = (page: Page) =>
   page.evaluate(() => CSS.highlights.get('flywheel')?.size ?? 0).catch(() => 0);
@@ -740,9 +769,11 @@ async function cardFrame(page: Page): Promise<Frame> {
   await waitFor(async () => {
     frame = page.frames().find((f) => f.url().includes('/editor.html') && !f.isDetached());
     if (!frame) return false;
-    return frame
-      .evaluate(() => (window as unknown as CardWindow).__benchPaintedAt !== undefined)
-      .catch(() => false);
+    return within(
+      frame.evaluate(() => (window as unknown as CardWindow).__benchPaintedAt !== undefined),
+      2_000,
+      false,
+    );
   }, 'the card to show its text');
   return frame as Frame;
 }
@@ -779,6 +810,7 @@ async function openTimes(page: Page, open: () => Promise<void>) {
   });
   await open();
   const frame = await cardFrame(page);
+  trace('card text shown');
   const shown = await frame.evaluate(() => {
     const w = window as unknown as CardWindow;
     return {
@@ -823,11 +855,20 @@ export async function benchVoiceCard(opens = quick ? 6 : 15) {
     const byNavigator: Awaited<ReturnType<typeof openTimes>>[] = [];
     // One warm-up open of each kind, not counted.
     for (let i = -1; i < opens; i++) {
-      const mark = await openTimes(page, () => clickMark(page, (Math.max(i, 0) * 7) % MARKED));
-      const navigator = await openTimes(page, async () => {
-        await clickAccessibleButton(page, 'Next suggestion');
-        await clickAccessibleButton(page, 'Open this suggestion');
-      });
+      trace(`open ${i + 1}/${opens}`);
+      const mark = await deadline(
+        openTimes(page, () => clickMark(page, (Math.max(i, 0) * 7) % MARKED)),
+        30_000,
+        () => `card open ${i + 1} from a highlight`,
+      );
+      const navigator = await deadline(
+        openTimes(page, async () => {
+          await clickAccessibleButton(page, 'Next suggestion');
+          await clickAccessibleButton(page, 'Open this suggestion');
+        }),
+        30_000,
+        () => `card open ${i + 1} from the navigator`,
+      );
       if (i >= 0) {
         byMark.push(mark);
         byNavigator.push(navigator);
