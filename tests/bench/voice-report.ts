@@ -349,7 +349,7 @@ function similarPart(m: VoiceModule): string[] {
   ];
   if (!s.keystrokeToListChangeMs) {
     lines.push(
-      `**${s.measured}** (in this build, after typing the whole draft, for which the ranking alone offers ${s.rankingOffersForDrafts ?? '?'} suggestions).`,
+      `**${s.measured}** (in this build, after typing the whole draft; the ranking alone finds similar suggestions for it: ${s.rankingOffersForDrafts ?? '?'}).`,
     );
   } else {
     lines.push(
