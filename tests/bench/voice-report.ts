@@ -88,6 +88,8 @@ interface Card {
 interface Similar {
   suggestionsOnSite: number;
   pagesOnSite?: number;
+  pagesViewedFirstSeconds?: number;
+  suggestionsKeptInTheBrowser?: number;
   seedingSeconds: number;
   drafts: string[];
   keystrokes: number;
@@ -339,7 +341,9 @@ function similarPart(m: VoiceModule): string[] {
     '',
     `${s.suggestionsOnSite.toLocaleString('en')} suggestions on the site at the endpoint (the set of section 9: the labelled`,
     `near-duplicates and generated ones, on ${s.pagesOnSite ?? '?'} pages of the configured site; seeding took ${s.seedingSeconds} s).`,
-    'On the page of a labelled group the passage is selected by dragging, the launcher clicked,',
+    `Each page is viewed once first, six tabs at a time (${s.pagesViewedFirstSeconds ?? '?'} s), so that the browser holds the site's`,
+    `listings as a colleague's would (${s.suggestionsKeptInTheBrowser ?? '?'} suggestions kept). Then, on the page of a labelled group,`,
+    'the passage is selected by dragging, the launcher clicked,',
     "and a near-duplicate of that page's suggestions typed into `Suggestion` one key at a time:",
     s.drafts.map((d) => `"${d}"`).join('; '),
     `(${s.keystrokes} keystrokes). After each key the bench waits for the next change of what the list named`,

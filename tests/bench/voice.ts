@@ -64,13 +64,16 @@ interface Rig {
   close: () => Promise<void>;
 }
 
+/** Another build to measure (e.g. of another commit), instead of the benchmark's own. */
+const EXTENSION_DIR = process.env.FLYWHEEL_BENCH_EXTENSION_DIR || BENCH_EXTENSION_DIR;
+
 async function startRig(): Promise<Rig> {
-  if (!existsSync(join(BENCH_EXTENSION_DIR, 'manifest.json'))) buildForBench();
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) buildForBench();
   const pageDir = await mkdtemp(join(tmpdir(), 'flywheel-bench-voice-'));
   const site = await startStaticServer({ '/bench/': pageDir });
   const server = await startServer({ port: 0, database: await openDatabase({ memory: true }) });
   const proxy = await startListingProxy(server.containerUrl);
-  const browser = await launchWithExtension({ extensionDir: BENCH_EXTENSION_DIR });
+  const browser = await launchWithExtension({ extensionDir: EXTENSION_DIR });
   const options = await browser.context.newPage();
   await options.goto(browser.extensionUrl('options.html'));
   await options.getByRole('textbox', { name: 'Endpoint URL' }).fill(proxy.containerUrl);
@@ -1008,6 +1011,64 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
       })),
     );
     const seedingSeconds = (performance.now() - seedStarted) / 1000;
+    // Every page of the site, with its quotes; each viewed once, as colleagues' pages are, so
+    // the browser holds the site's listings (the editor may rank what it holds).
+    const quotes = new Map<string, string[]>();
+    for (const c of candidates) {
+      const url = localUrl(c.pageUrl);
+      quotes.set(url, [...new Set([...(quotes.get(url) ?? []), c.quote])]);
+    }
+    const text = (value: string) =>
+      value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    for (const [url, list] of quotes) {
+      const [first, ...rest] = list;
+      await writePage(
+        rig,
+        new URL(url).pathname.replace(/^\/bench\//, ''),
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Procedure</title></head><body><main><h1>Procedure</h1><p id="quote">${text(first ?? '')}</p>${rest.map((q) => `<p>${text(q)}</p>`).join('')}<p>Ask the service desk if anything is unclear.</p></main></body></html>`,
+      );
+    }
+    const visitStarted = performance.now();
+    const toVisit = [...quotes.keys()];
+    const visitOne = async (url: string) => {
+      const tab = await rig.browser.context.newPage();
+      try {
+        await tab.goto(url);
+        await waitFor(
+          () => rig.proxy.listings.some((l) => l.target === url && Number.isFinite(l.answeredAt)),
+          `the listing of ${url}`,
+          20_000,
+        );
+      } finally {
+        await tab.close();
+      }
+    };
+    // A few tabs at a time.
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        for (let url = toVisit.shift(); url; url = toVisit.shift()) await visitOne(url);
+      }),
+    );
+    const visitSeconds = (performance.now() - visitStarted) / 1000;
+    await sleep(500);
+    const worker = await rig.browser.currentWorker();
+    const kept = await worker.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('flywheel');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      try {
+        const rows = await new Promise<{ items: unknown[] }[]>((resolve, reject) => {
+          const request = db.transaction('pageListings').objectStore('pageListings').getAll();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        return rows.reduce((sum, row) => sum + row.items.length, 0);
+      } finally {
+        db.close();
+      }
+    });
     // Drafts the pure ranking does offer something for: a list is expected there.
     const index = createSimilarIndex(candidates);
     // The shortest drafts of 40 characters or more, from different pages, typed in full.
@@ -1033,12 +1094,6 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
     for (const { group, draft } of chosen) {
       const pageUrl = `https://intranet.example${group.page}`;
       const url = localUrl(pageUrl);
-      const path = new URL(url).pathname.replace(/^\/bench\//, '');
-      await writePage(
-        rig,
-        path,
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${group.page}</title></head><body><main><h1>${group.page}</h1><p id="quote">${group.quote}</p><p>Ask the service desk if anything is unclear.</p></main></body></html>`,
-      );
       const page = await rig.browser.context.newPage();
       await page.addInitScript(SIMILAR_INSTRUMENT);
       await page.goto(url);
@@ -1098,6 +1153,8 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
     const base = {
       suggestionsOnSite: candidates.length,
       pagesOnSite: local.size,
+      pagesViewedFirstSeconds: round(visitSeconds, 1),
+      suggestionsKeptInTheBrowser: kept,
       seedingSeconds: round(seedingSeconds, 1),
       drafts: chosen.map((c) => c.draft),
       keystrokes,
