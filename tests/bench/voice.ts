@@ -1071,18 +1071,19 @@ export async function benchVoiceSimilarList(drafts = quick ? 1 : 2, waitMs = 1_0
     });
     // Drafts the pure ranking does offer something for: a list is expected there.
     const index = createSimilarIndex(candidates);
-    // The shortest drafts of 40 characters or more, from different pages, typed in full.
+    // Drafts of 40 to 80 characters, from different pages, typed in full: those the ranking
+    // offers the most for first (a list that changes as they are typed), then the shortest.
+    const offersFor = (group: FixtureGroup, draft: string) =>
+      index.similarTo(draft, {
+        pageUrl: `https://intranet.example${group.page}`,
+        quote: group.quote,
+      }).length;
     const chosen = fixtureGroups()
-      .flatMap((group) => group.drafts.map((d) => ({ group, draft: d.text })))
-      .filter(
-        ({ group, draft }) =>
-          draft.length >= 40 &&
-          index.similarTo(draft, {
-            pageUrl: `https://intranet.example${group.page}`,
-            quote: group.quote,
-          }).length > 0,
+      .flatMap((group) =>
+        group.drafts.map((d) => ({ group, draft: d.text, offers: offersFor(group, d.text) })),
       )
-      .sort((a, b) => a.draft.length - b.draft.length)
+      .filter(({ draft, offers }) => draft.length >= 40 && draft.length <= 80 && offers > 0)
+      .sort((a, b) => b.offers - a.offers || a.draft.length - b.draft.length)
       .filter((d, i, all) => all.findIndex((o) => o.group === d.group) === i)
       .slice(0, drafts);
     const latencies: number[] = [];
