@@ -579,7 +579,7 @@ async function main() {
   const anchoringInChromium = await runModule('anchoring-chromium.ts', RUNS.moduleSeconds);
   const sync = await runModule('sync.ts', RUNS.moduleSeconds);
   log('Voice loop module…');
-  const voice = await runModule('voice.ts', Math.max(RUNS.moduleSeconds, 300));
+  const voice = await runModule('voice.ts', Math.max(RUNS.moduleSeconds, 420));
   const loadAfter = loadavg();
 
   const configured = pageLoad.variants.configured;
