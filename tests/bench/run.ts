@@ -30,9 +30,12 @@ import {
   measureExtensionSizes,
 } from './sizes';
 import { formatSpread, type Spread } from './stats';
+import { voiceSection, voiceVerdicts } from './voice-report';
 import { benchWidget, type WidgetResult } from './widget';
 
 const quick = process.argv.includes('--quick');
+// The modules run in their own processes: tell them (tests/bench/voice.ts reads it).
+if (quick) process.env.FLYWHEEL_BENCH_QUICK = '1';
 
 /**
  * The benchmark build with its content script swapped for a minimal one that only makes the
@@ -585,6 +588,8 @@ async function main() {
   const anchoring = await runModule('anchoring.ts', RUNS.moduleSeconds);
   const anchoringInChromium = await runModule('anchoring-chromium.ts', RUNS.moduleSeconds);
   const sync = await runModule('sync.ts', RUNS.moduleSeconds);
+  log('Voice loop module…');
+  const voice = await runModule('voice.ts', Math.max(RUNS.moduleSeconds, 420));
   const loadAfter = loadavg();
 
   const configured = pageLoad.variants.configured;
@@ -642,6 +647,7 @@ async function main() {
     ],
     ...anchoringVerdicts(anchoring, anchoringInChromium),
     ...syncVerdicts(sync),
+    ...voiceVerdicts(voice),
   ];
 
   const cpuList = cpus();
@@ -690,6 +696,8 @@ async function main() {
       sync,
       '1,000 queued suggestions to the reference endpoint on loopback ≤ 5 s, none lost, none duplicated',
     ),
+    '',
+    voiceSection(voice),
     '',
     '## Not measured here',
     '',
