@@ -118,11 +118,17 @@ async function load(
 async function startProcess(script: string, env: Record<string, string>, dir: string) {
   const logFile = join(dir, `${script.replace(/\W/g, '-')}-${randomUUID()}.log`);
   const fd = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(REPO, script)], {
-    cwd: REPO,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', fd, fd],
-  });
+  // BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=…`) profiles the servers under load.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', join(REPO, script)],
+    {
+      cwd: REPO,
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+      stdio: ['ignore', fd, fd],
+    },
+  );
   const deadline = Date.now() + 120_000;
   for (;;) {
     const text = existsSync(logFile) ? await readFile(logFile, 'utf8') : '';
@@ -436,7 +442,71 @@ export async function writeServerSection(result: ServerBenchResult): Promise<voi
   await writeFile(file, next.includes(section) ? next : `${current.trimEnd()}\n\n${section}\n`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/**
+ * The full listing only, endpoint and floor taking turns (`BENCH_SERVER_ONLY=listing`, rounds
+ * in BENCH_SERVER_ROUNDS): the ratio of the two in each round is what a busy machine still
+ * shows fairly. Prints, writes nothing.
+ */
+export async function benchListingRounds(rounds: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'flywheel-bench-listing-'));
+  const postgres = await startTestPostgres();
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const db = await openDatabase({ databaseUrl: postgres.databaseUrl });
+    await seed(db);
+    await db.close();
+    const endpoint = await startProcess(
+      'server/main.ts',
+      { DATABASE_URL: postgres.databaseUrl, FLYWHEEL_TOKENS: WRITE_TOKEN },
+      dir,
+    );
+    stops.push(endpoint.stop);
+    const floorProcess = await startProcess(
+      'tests/bench/server-floor.ts',
+      { DATABASE_URL: postgres.databaseUrl },
+      dir,
+    );
+    stops.push(floorProcess.stop);
+    const hot = encodeURIComponent(HOT_PAGE);
+    const ours = () =>
+      load(endpoint.port, 200, () => ({
+        path: `/annotations/?target=${hot}`,
+        headers: authorized,
+      }));
+    const bare = () => load(floorProcess.port, 200, () => ({ path: `/full?target=${hot}` }));
+    // Warm both (JIT, connections, caches) before anything counts.
+    await load(
+      endpoint.port,
+      200,
+      () => ({ path: `/annotations/?target=${hot}`, headers: authorized }),
+      { seconds: 1 },
+    );
+    await load(floorProcess.port, 200, () => ({ path: `/full?target=${hot}` }), { seconds: 1 });
+    const results: { ours: LoadResult; floor: LoadResult; load: number }[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const first = round % 2 === 0;
+      const a = first ? await ours() : await bare();
+      const b = first ? await bare() : await ours();
+      const entry = { ours: first ? a : b, floor: first ? b : a, load: loadavg()[0] ?? 0 };
+      results.push(entry);
+      console.log(
+        `round ${round + 1}: endpoint ${Math.round(entry.ours.perSecond)} req/s (${ms(entry.ours)})${check(entry.ours)}, floor ${Math.round(entry.floor.perSecond)} req/s (${ms(entry.floor)})${check(entry.floor)}, ratio ${(entry.ours.perSecond / entry.floor.perSecond).toFixed(2)}, load ${entry.load.toFixed(1)}`,
+      );
+    }
+    return results;
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await postgres.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (
+  import.meta.url === pathToFileURL(process.argv[1] ?? '').href &&
+  process.env.BENCH_SERVER_ONLY === 'listing'
+) {
+  await benchListingRounds(Number(process.env.BENCH_SERVER_ROUNDS ?? 3));
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await benchServer();
   console.log(serverSection(result));
   await writeServerSection(result);
