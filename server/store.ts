@@ -2,7 +2,10 @@
 // change touches two rows), so it is atomic on PGlite and PostgreSQL without explicit
 // transactions, and races are settled by constraints rather than by check-then-write.
 import type { SuggestionStatus } from '../utils/protocol/annotation';
-import type { Database } from './database';
+import type { Database, QueryOptions } from './database';
+
+/** The reads every page view and status poll makes: prepared once per connection. */
+const PREPARED: QueryOptions = { prepare: true };
 
 export type AnnotationKind = 'suggestion' | 'reply';
 
@@ -131,9 +134,11 @@ export interface ListQuery {
 
 export function createStore(db: Database) {
   async function getAnnotation(id: string): Promise<AnnotationRecord | undefined> {
-    const rows = await db.query<AnnotationRow>(`SELECT ${COLUMNS} FROM annotations WHERE id = $1`, [
-      id,
-    ]);
+    const rows = await db.query<AnnotationRow>(
+      `SELECT ${COLUMNS} FROM annotations WHERE id = $1`,
+      [id],
+      PREPARED,
+    );
     return rows[0] && toRecord(rows[0]);
   }
 
@@ -301,6 +306,7 @@ export function createStore(db: Database) {
              FROM annotations WHERE ${pageFilter} ORDER BY seq LIMIT ${limit} + 1
          ) page`,
       params,
+      PREPARED,
     );
     return {
       revision: row?.revision ?? undefined,
@@ -418,6 +424,7 @@ export function createStore(db: Database) {
     const [row] = await db.query<{ revision: string | number }>(
       'SELECT revision FROM page_revisions WHERE target_source = $1',
       [targetSource],
+      PREPARED,
     );
     return String(row?.revision ?? 0);
   }
@@ -429,6 +436,7 @@ export function createStore(db: Database) {
          JOIN page_revisions p ON p.target_source = a.target_source
         WHERE a.id = $1`,
       [parentId],
+      PREPARED,
     );
     return String(row?.revision ?? 0);
   }
@@ -438,6 +446,7 @@ export function createStore(db: Database) {
     const [row] = await db.query<{ revision: number }>(
       'SELECT revision FROM annotations WHERE id = $1',
       [id],
+      PREPARED,
     );
     return row?.revision;
   }
@@ -447,6 +456,7 @@ export function createStore(db: Database) {
     const rows = await db.query<{ id: string; revision: number }>(
       'SELECT id, revision FROM annotations WHERE id = ANY($1::uuid[]) ORDER BY id',
       [[...ids]],
+      PREPARED,
     );
     return rows.map((row) => `${row.id}:${row.revision}`).join(',');
   }
