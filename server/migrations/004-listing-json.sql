@@ -46,8 +46,11 @@ BEGIN
     item := item || jsonb_build_object(
       'status', NEW.status, 'voteCount', NEW.vote_count, 'replyCount', NEW.reply_count);
   END IF;
-  -- Without its opening brace: the listing query writes `{"id":…,` before it.
-  NEW.listing_tail := substr(item::text, 2);
+  -- Compact (jsonb's text has a space after each `,` and `:` between members and elements;
+  -- strings are matched whole first, so a space inside one stays), and without its opening
+  -- brace: the listing query writes `{"id":…,` before it.
+  NEW.listing_tail := substr(
+    regexp_replace(item::text, '("(?:[^"\\]|\\.)*")|([,:]) ', '\1\2', 'g'), 2);
   RETURN NEW;
 END
 $$;
@@ -58,3 +61,8 @@ CREATE TRIGGER annotations_listing_tail BEFORE INSERT OR UPDATE ON annotations
 -- Existing rows: rewriting each once fills it (one pass over the table; see docs/DEPLOY.md).
 UPDATE annotations SET listing_tail = NULL;
 ALTER TABLE annotations ALTER COLUMN listing_tail SET NOT NULL;
+
+-- A page's suggestions in order, read with its LIMIT straight from the index (the index of
+-- migration 001 also holds the page's replies, so a listing would filter and sort them).
+CREATE INDEX annotations_suggestions_by_page ON annotations (target_source, seq)
+  WHERE kind = 'suggestion' AND deleted_at IS NULL;

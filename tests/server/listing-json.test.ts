@@ -171,6 +171,19 @@ describe.each(DATABASE_KINDS)('stored listing JSON on %s', (kind) => {
     expect(items.map((item) => item.id)).not.toContain(anonymous.body.id);
   });
 
+  it('serves compact JSON: the bytes JSON.stringify would write, spaces inside text kept', async () => {
+    const page = uniquePage();
+    await create(container, suggestion(page, 'Spaces: after ", " and ": " stay, \\", {"a": 1}'));
+    await create(container, { ...suggestion(page, 'Whole page'), target: page });
+    const response = await call(`${container}?${new URLSearchParams({ target: page })}`);
+    const text = await response.text();
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    const [item] = (JSON.parse(text) as Listed).first.items;
+    expect((item?.body as { value: string }[] | undefined)?.[0]?.value).toBe(
+      'Spaces: after ", " and ": " stay, \\", {"a": 1}',
+    );
+  });
+
   it('is rebuilt by a write made outside the API (an administrator, a bulk import)', async () => {
     const page = uniquePage();
     const { body } = await create(container, suggestion(page));
