@@ -6,13 +6,13 @@
 // benchServer() and serverSection().
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, openSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openDatabase } from '../../server/database';
+import { type Database, openDatabase } from '../../server/database';
 import { ANNOTATION_CONTEXT } from '../../utils/protocol/annotation';
 import { startTestPostgres } from '../server/helpers/postgres-cluster';
 import { table } from './report';
@@ -52,6 +52,69 @@ export interface LoadResult {
   /** Answers with another status than expected. */
   unexpected: number;
   status: number;
+  /**
+   * CPU time per request (user + system, ms) of the server process, of the PostgreSQL
+   * cluster's processes, and of this load generator: unlike the rates, these hardly depend on
+   * what else the machine is doing. Absent where /proc is not there to read.
+   */
+  cpu?: { server: number; database?: number; client: number };
+}
+
+/** The process serving each port (startProcess) and the PostgreSQL cluster, for `cpu`. */
+const serverPids = new Map<number, number>();
+let postmasterPid: number | undefined;
+
+function procStat(pid: number): string[] | undefined {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** User + system CPU of these processes in ms (/proc counts in USER_HZ, 100 a second). */
+function cpuMs(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = procStat(pid);
+    if (fields) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10;
+}
+
+/** The postmaster and its children (backends, writers); backends come and go with the pools. */
+function clusterPids(postmaster: number): number[] {
+  const pids = [postmaster];
+  for (const entry of readdirSync('/proc')) {
+    if (/^\d+$/.test(entry) && procStat(Number(entry))?.[1] === String(postmaster)) {
+      pids.push(Number(entry));
+    }
+  }
+  return pids;
+}
+
+/** The local postmaster behind a connection, if the database runs on this machine. */
+async function findPostmaster(db: Database): Promise<number | undefined> {
+  const [row] = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const parent = row ? Number(procStat(row.pid)?.[1]) : Number.NaN;
+  if (!Number.isInteger(parent)) return undefined;
+  const name = existsSync(`/proc/${parent}/comm`)
+    ? readFileSync(`/proc/${parent}/comm`, 'utf8')
+    : '';
+  return name.startsWith('postgres') ? parent : undefined;
+}
+
+function cpuSnapshot(port: number) {
+  const server = serverPids.get(port);
+  const database = postmasterPid === undefined ? undefined : clusterPids(postmasterPid);
+  const client = process.cpuUsage();
+  return {
+    server: server === undefined ? Number.NaN : cpuMs([server]),
+    database: database === undefined ? undefined : cpuMs(database),
+    client: (client.user + client.system) / 1_000,
+  };
 }
 
 /** Loopback only, bounded in time and in count. */
@@ -66,6 +129,7 @@ async function load(
   let issued = 0;
   let unexpected = 0;
   let lastStatus = 0;
+  const cpuBefore = cpuSnapshot(port);
   const started = performance.now();
   const deadline = started + seconds * 1_000;
   const send = (spec: RequestSpec) =>
@@ -100,7 +164,9 @@ async function load(
     }),
   );
   const elapsed = (performance.now() - started) / 1_000;
+  const cpuAfter = cpuSnapshot(port);
   agent.destroy();
+  const perRequest = (before: number, after: number) => (after - before) / latencies.length;
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
@@ -111,6 +177,17 @@ async function load(
     p99: at(0.99),
     unexpected,
     status: lastStatus,
+    ...(Number.isNaN(cpuBefore.server) || latencies.length === 0
+      ? {}
+      : {
+          cpu: {
+            server: perRequest(cpuBefore.server, cpuAfter.server),
+            ...(cpuBefore.database === undefined || cpuAfter.database === undefined
+              ? {}
+              : { database: perRequest(cpuBefore.database, cpuAfter.database) }),
+            client: perRequest(cpuBefore.client, cpuAfter.client),
+          },
+        }),
   };
 }
 
@@ -140,6 +217,7 @@ async function startProcess(script: string, env: Record<string, string>, dir: st
         child.kill('SIGTERM');
         await new Promise((resolve) => child.once('exit', resolve));
       };
+      if (child.pid !== undefined) serverPids.set(port, child.pid);
       return { port, stop, logFile };
     }
     if (child.exitCode !== null || Date.now() > deadline) {
@@ -294,6 +372,7 @@ export async function benchServer(): Promise<ServerBenchResult> {
     const seedStarted = performance.now();
     const db = await openDatabase({ databaseUrl: postgres.databaseUrl });
     await seed(db);
+    postmasterPid = await findPostmaster(db);
     const ids = await statusPullIds(db);
     const voteOn = await someSuggestionId(db);
     await db.close();
@@ -333,7 +412,9 @@ export async function benchServer(): Promise<ServerBenchResult> {
     Object.assign(postgresRuns, await apiRuns(endpoint.port, ids, voteOn, { readsToo: false }));
     for (const stop of stops.splice(0).reverse()) await stop();
 
-    // PGlite, for reference: the same data in the embedded database, one connection.
+    // PGlite, for reference: the same data in the embedded database, one connection (its CPU
+    // is the server process's).
+    postmasterPid = undefined;
     const pgliteStarted = performance.now();
     const dataDir = join(dir, 'pglite');
     const embedded = await openDatabase({ dataDir });
@@ -381,6 +462,14 @@ const rate = (r: LoadResult | undefined) => (r ? `${Math.round(r.perSecond)} req
 const ms = (r: LoadResult | undefined) => (r ? `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} ms` : '');
 const check = (r: LoadResult | undefined) =>
   r && r.unexpected > 0 ? ` (${r.unexpected} unexpected, last ${r.status})` : '';
+/** CPU per request: server process + database (+ the load generator, in the rounds). */
+const cpu = (r: LoadResult | undefined, withClient = false) =>
+  r?.cpu
+    ? `${r.cpu.server.toFixed(2)} + ${r.cpu.database === undefined ? '?' : r.cpu.database.toFixed(2)}${withClient ? ` + ${r.cpu.client.toFixed(2)}` : ''} ms`
+    : '';
+/** All the CPU one request costs this machine: server, database and load generator. */
+const cpuTotal = (r: LoadResult | undefined) =>
+  r?.cpu ? r.cpu.server + (r.cpu.database ?? 0) + r.cpu.client : Number.NaN;
 
 export function serverSection(result: ServerBenchResult): string {
   const { postgres: pg, floor, pglite } = result;
@@ -388,9 +477,9 @@ export function serverSection(result: ServerBenchResult): string {
     LABELS[key] ?? key,
     `${rate(pg[key])}${check(pg[key])}`,
     ms(pg[key]),
-    floor[key as keyof typeof floor]
-      ? `${rate(floor[key as keyof typeof floor])}, ${ms(floor[key as keyof typeof floor])}`
-      : '',
+    cpu(pg[key]),
+    floor[key] ? `${rate(floor[key])}, ${ms(floor[key])}` : '',
+    cpu(floor[key]),
     pglite[key] ? `${rate(pglite[key])}, ${ms(pglite[key])}${check(pglite[key])}` : '',
   ]);
   const full = pg.fullListing?.perSecond ?? 0;
@@ -421,7 +510,15 @@ export function serverSection(result: ServerBenchResult): string {
     `Run ${result.date} by \`npm run bench:server\` (${result.machine}). PostgreSQL 15 (throwaway cluster, fsync off) seeded with ${SUGGESTIONS.toLocaleString('en')} suggestions over ${PAGES.toLocaleString('en')} pages (one page holds 100), ${REPLIES.toLocaleString('en')} replies and ${VOTES.toLocaleString('en')} votes (seeding ${result.seedSeconds.postgres.toFixed(0)} s). PGlite, for reference only, holds a fifth of that (${(SUGGESTIONS * PGLITE_SCALE).toLocaleString('en')} suggestions, the same 100 on the listed page; seeding ${result.seedSeconds.pglite.toFixed(0)} s). The reference server runs in its own process with access logs on, bearer tokens required; ${CLIENTS} clients with keep-alive on 127.0.0.1, ${SECONDS_PER_RUN} s a row. The floor is a bare node:http handler doing one query and JSON.stringify on the same data (tests/bench/server-floor.ts), measured right after each endpoint figure so that both see the same machine. p50 / p99 are per-request latencies.`,
     '',
     table(
-      ['request', 'endpoint on PostgreSQL', 'p50 / p99', 'floor (same data)', 'endpoint on PGlite'],
+      [
+        'request',
+        'endpoint on PostgreSQL',
+        'p50 / p99',
+        'CPU per request: server + database',
+        'floor (same data)',
+        'floor CPU',
+        'endpoint on PGlite',
+      ],
       rows,
     ),
     '',
@@ -435,7 +532,9 @@ export async function writeServerSection(result: ServerBenchResult): Promise<voi
   const file = join(REPO, 'BENCHMARKS.md');
   const current = existsSync(file) ? await readFile(file, 'utf8') : '# Benchmarks\n';
   const section = serverSection(result);
-  const marked = /<!-- server-bench:start -->[\s\S]*<!-- server-bench:end -->/;
+  // The start marker may have been lost in an edit; the heading marks the start as well.
+  const marked =
+    /(<!-- server-bench:start -->\n)?## 7\. Endpoint at organisation scale[\s\S]*?<!-- server-bench:end -->/;
   const next = marked.test(current)
     ? current.replace(marked, section)
     : current.replace(/\n## Not measured here/, `\n${section}\n\n## Not measured here`);
@@ -454,6 +553,7 @@ export async function benchListingRounds(rounds: number) {
   try {
     const db = await openDatabase({ databaseUrl: postgres.databaseUrl });
     await seed(db);
+    postmasterPid = await findPostmaster(db);
     await db.close();
     const endpoint = await startProcess(
       'server/main.ts',
@@ -490,7 +590,7 @@ export async function benchListingRounds(rounds: number) {
       const entry = { ours: first ? a : b, floor: first ? b : a, load: loadavg()[0] ?? 0 };
       results.push(entry);
       console.log(
-        `round ${round + 1}: endpoint ${Math.round(entry.ours.perSecond)} req/s (${ms(entry.ours)})${check(entry.ours)}, floor ${Math.round(entry.floor.perSecond)} req/s (${ms(entry.floor)})${check(entry.floor)}, ratio ${(entry.ours.perSecond / entry.floor.perSecond).toFixed(2)}, load ${entry.load.toFixed(1)}`,
+        `round ${round + 1}: endpoint ${Math.round(entry.ours.perSecond)} req/s (${ms(entry.ours)}; CPU server + database + client ${cpu(entry.ours, true)})${check(entry.ours)}, floor ${Math.round(entry.floor.perSecond)} req/s (${ms(entry.floor)}; ${cpu(entry.floor, true)})${check(entry.floor)}, rate ratio ${(entry.ours.perSecond / entry.floor.perSecond).toFixed(2)}, CPU ratio ${(cpuTotal(entry.floor) / cpuTotal(entry.ours)).toFixed(2)}, load ${entry.load.toFixed(1)}`,
       );
     }
     return results;
