@@ -171,8 +171,12 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     return next();
   });
   if (options.trustedProxy) app.use('/annotations/*', trustedProxyIdentity(options.trustedProxy));
-  app.use('/annotations/*', limitBody);
-  app.use('/triage/*', limitBody);
+  // Only where a body is read: asking a GET for its body makes Hono's Node adapter build a
+  // whole web Request (with an AbortSignal) for every page view and status poll.
+  const limitBodyOfWrites = (c: Context<AppEnv>, next: () => Promise<void>) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next);
+  app.use('/annotations/*', limitBodyOfWrites);
+  app.use('/triage/*', limitBodyOfWrites);
 
   registerAnnotationRoutes(app, {
     store,

@@ -84,15 +84,22 @@ function cpuMs(pids: readonly number[]): number {
   return ticks * 10;
 }
 
-/** The postmaster and its children (backends, writers); backends come and go with the pools. */
-function clusterPids(postmaster: number): number[] {
-  const pids = [postmaster];
+/**
+ * The PostgreSQL cluster's CPU in ms: the postmaster's own, its live children's (backends,
+ * writers), and that of the children that ended, which the postmaster's counters keep
+ * (backends come and go with the pools, and their time must not vanish with them).
+ */
+function clusterCpuMs(postmaster: number): number {
+  const fields = procStat(postmaster);
+  if (!fields) return Number.NaN;
+  const ended = (Number(fields[13]) + Number(fields[14])) * 10;
+  const live: number[] = [postmaster];
   for (const entry of readdirSync('/proc')) {
     if (/^\d+$/.test(entry) && procStat(Number(entry))?.[1] === String(postmaster)) {
-      pids.push(Number(entry));
+      live.push(Number(entry));
     }
   }
-  return pids;
+  return ended + cpuMs(live);
 }
 
 /** The local postmaster behind a connection, if the database runs on this machine. */
@@ -108,11 +115,10 @@ async function findPostmaster(db: Database): Promise<number | undefined> {
 
 function cpuSnapshot(port: number) {
   const server = serverPids.get(port);
-  const database = postmasterPid === undefined ? undefined : clusterPids(postmasterPid);
   const client = process.cpuUsage();
   return {
     server: server === undefined ? Number.NaN : cpuMs([server]),
-    database: database === undefined ? undefined : cpuMs(database),
+    database: postmasterPid === undefined ? undefined : clusterCpuMs(postmasterPid),
     client: (client.user + client.system) / 1_000,
   };
 }
