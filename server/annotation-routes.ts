@@ -30,7 +30,7 @@ import {
   sha256,
   toWireAnnotation,
 } from './representation';
-import type { AnnotationRecord, ListQuery, Store } from './store';
+import type { AnnotationRecord, ListedPage, ListQuery, Store } from './store';
 
 export const CONTAINER_PATH = '/annotations/';
 const DEFAULT_PAGE_SIZE = 100;
@@ -298,42 +298,33 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
     c.header('Link', '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type"');
     c.header('Allow', 'GET, POST, OPTIONS');
     c.header('Accept-Post', ANNOTATION_MEDIA_TYPE);
-    // The validator first, from revisions alone; read before the items, so an ETag can only
-    // ever be older than the page it tags, never newer.
-    const revision = await listingRevision(store, listQuery);
     const shape = `${collectionIri}|${listQuery.afterSeq ?? (isFirstPage ? 'first' : '0')}`;
-    let etag = revision === undefined ? undefined : listingEtag(revision, containerUrl, shape);
-    if (etag !== undefined && noneMatchHits(c.req.header('if-none-match'), etag)) {
-      c.header('ETag', etag);
-      return c.body(null, 304);
+    const ifNoneMatch = c.req.header('if-none-match');
+    // "Unchanged?" from revisions alone: one small read, no page built.
+    if (ifNoneMatch) {
+      const revision = await listingRevision(store, listQuery);
+      const etag = revision === undefined ? undefined : listingEtag(revision, containerUrl, shape);
+      if (etag !== undefined && noneMatchHits(ifNoneMatch, etag)) {
+        c.header('ETag', etag);
+        return c.body(null, 304);
+      }
     }
-    const { records, total, hasMore } = await store.listAnnotations(listQuery);
-    const last = records.at(-1);
-    const pageId = `${cursorBase}after=${listQuery.afterSeq ?? '0'}`;
-    const page = {
-      id: pageId,
-      type: 'AnnotationPage',
-      ...(isFirstPage ? { startIndex: 0 } : {}),
-      ...(hasMore && last ? { next: `${cursorBase}after=${last.seq}` } : {}),
-      items: records.map((record) =>
-        toWireAnnotation(record, containerUrl, { withContext: false }),
-      ),
-    };
-    const body = isFirstPage
-      ? {
-          '@context': ANNOTATION_CONTEXT,
-          id: collectionIri,
-          type: ['BasicContainer', 'AnnotationCollection'],
-          total,
-          // Embedded in its collection, the first page needs no partOf (W3C protocol 4.2).
-          first: page,
-        }
-      : { '@context': ANNOTATION_CONTEXT, ...page, partOf: { id: collectionIri, total } };
+    // The items arrive as JSON text with the revision they were read with (one statement).
+    const listed = await store.listPage(listQuery, jsonStringContent(containerUrl));
+    const body = listingBody(listed, {
+      collectionIri,
+      cursorBase,
+      isFirstPage,
+      afterSeq: listQuery.afterSeq,
+    });
     // A listing of the whole container has no one revision: there the page is hashed.
-    etag ??= `"${sha256(canonicalJson(body))}"`;
+    const etag =
+      listed.revision === undefined
+        ? `"${sha256(body)}"`
+        : listingEtag(listed.revision, containerUrl, shape);
     c.header('ETag', etag);
-    if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304);
-    return jsonLd(c, body, 200);
+    if (noneMatchHits(ifNoneMatch, etag)) return c.body(null, 304);
+    return c.body(body, 200, { 'Content-Type': ANNOTATION_MEDIA_TYPE });
   });
 
   app.get(`${CONTAINER_PATH}:id`, async (c) => {
@@ -453,6 +444,35 @@ async function findReplyParent(
   const parentId = idFromIri(containerUrl, target);
   const parent = parentId ? await store.getAnnotation(parentId) : undefined;
   return parent && parent.kind === 'suggestion' && !parent.deletedAt ? parent : undefined;
+}
+
+/** A string's JSON form without its quotes, to splice into JSON text. */
+function jsonStringContent(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+const CONTEXT_JSON = JSON.stringify(ANNOTATION_CONTEXT);
+
+/**
+ * The listing document around its ready items (W3C protocol 4.2): the collection with its
+ * first page embedded, or a later page that names the collection it is part of. Built as
+ * text: the items are JSON already, and are not parsed again.
+ */
+function listingBody(
+  listed: ListedPage,
+  page: { collectionIri: string; cursorBase: string; isFirstPage: boolean; afterSeq?: string },
+): string {
+  const pageId = `${page.cursorBase}after=${page.afterSeq ?? '0'}`;
+  const next =
+    listed.hasMore && listed.lastSeq !== undefined
+      ? `,"next":${JSON.stringify(`${page.cursorBase}after=${listed.lastSeq}`)}`
+      : '';
+  const items = `"items":[${listed.items}]`;
+  if (page.isFirstPage) {
+    // Embedded in its collection, the first page needs no partOf (W3C protocol 4.2).
+    return `{"@context":${CONTEXT_JSON},"id":${JSON.stringify(page.collectionIri)},"type":["BasicContainer","AnnotationCollection"],"total":${listed.total},"first":{"id":${JSON.stringify(pageId)},"type":"AnnotationPage","startIndex":0${next},${items}}}`;
+  }
+  return `{"@context":${CONTEXT_JSON},"id":${JSON.stringify(pageId)},"type":"AnnotationPage"${next},${items},"partOf":{"id":${JSON.stringify(page.collectionIri)},"total":${listed.total}}}`;
 }
 
 /** What a listing's ETag is made of, when one revision covers it; undefined otherwise. */

@@ -98,8 +98,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     const started = performance.now();
     const requestId = randomUUID();
     c.set('requestId', requestId);
-    await next();
+    // Before the handler: a header set on a finished response makes Hono rebuild it, and a
+    // ready text body becomes a stream on the way (see the CORS note below).
     c.header('Request-Id', requestId);
+    await next();
     log({
       level: 'info',
       msg: 'request',
@@ -124,12 +126,19 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     }
   });
 
-  // CORS runs first so that even 401/413 answers are readable by the extension.
-  app.use(
+  // CORS runs first so that even 401/413 answers are readable by the extension. Preflights
+  // are hono/cors's. Other requests get their CORS headers before the handler runs, so that
+  // they are part of the response the handler builds: hono/cors would set them on the
+  // response before and after the handler, and Hono rebuilds a finished response to change
+  // its headers, turning a ready body (a 60 KB listing) into a stream to copy through.
+  const corsOrigin = (origin: string) =>
+    EXTENSION_ORIGIN.test(origin) || allowedOrigins.has(origin) ? origin : null;
+  const exposeHeaders = ['ETag', 'Location', 'Retry-After', 'Link', 'Idempotent-Replayed'];
+  app.on(
+    'OPTIONS',
     '/annotations/*',
     cors({
-      origin: (origin) =>
-        EXTENSION_ORIGIN.test(origin) || allowedOrigins.has(origin) ? origin : null,
+      origin: corsOrigin,
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       allowHeaders: [
         'Authorization',
@@ -139,10 +148,17 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
         'If-None-Match',
         AUTHOR_SECRET_HEADER,
       ],
-      exposeHeaders: ['ETag', 'Location', 'Retry-After', 'Link', 'Idempotent-Replayed'],
+      exposeHeaders,
       maxAge: 600,
     }),
   );
+  app.use('/annotations/*', async (c, next) => {
+    const origin = corsOrigin(c.req.header('origin') ?? '');
+    if (origin) c.header('Access-Control-Allow-Origin', origin);
+    c.header('Access-Control-Expose-Headers', exposeHeaders.join(','));
+    c.header('Vary', 'Origin');
+    await next();
+  });
   app.use('/annotations/*', async (c, next) => {
     if (!tokens.required) return next();
     const token = bearerToken(c.req.header('authorization'));
@@ -159,8 +175,12 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     return next();
   });
   if (options.trustedProxy) app.use('/annotations/*', trustedProxyIdentity(options.trustedProxy));
-  app.use('/annotations/*', limitBody);
-  app.use('/triage/*', limitBody);
+  // Only where a body is read: asking a GET for its body makes Hono's Node adapter build a
+  // whole web Request (with an AbortSignal) for every page view and status poll.
+  const limitBodyOfWrites = (c: Context<AppEnv>, next: () => Promise<void>) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next);
+  app.use('/annotations/*', limitBodyOfWrites);
+  app.use('/triage/*', limitBodyOfWrites);
 
   registerAnnotationRoutes(app, {
     store,

@@ -1,12 +1,23 @@
 // One small interface over embedded PGlite and a PostgreSQL server, so that every query and
 // migration is the same SQL on both.
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on each PostgreSQL connection (named after its text), so
+   * that a hot request parses and plans it once per connection rather than every time. For
+   * statements whose best plan does not depend on the values (PostgreSQL may settle on one
+   * generic plan for them). PGlite ignores it.
+   */
+  prepare?: boolean;
+}
+
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
-  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -67,10 +78,27 @@ async function openPostgres(databaseUrl: string, poolSize = 10): Promise<Databas
   }
   return {
     kind: 'postgres',
-    query: async <Row>(sql: string, params: readonly unknown[] = []) =>
-      (await pool.query(sql, [...params])).rows as Row[],
+    query: async <Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) =>
+      (
+        await pool.query(
+          options?.prepare
+            ? { name: statementName(sql), text: sql, values: [...params] }
+            : { text: sql, values: [...params] },
+        )
+      ).rows as Row[],
     close: () => pool.end(),
   };
+}
+
+/** One name per statement text: the same text is the same prepared statement. */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `flywheel_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 /** Applies `server/migrations/NNN-*.sql` in name order, each once, each in a transaction. */

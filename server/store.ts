@@ -2,7 +2,10 @@
 // change touches two rows), so it is atomic on PGlite and PostgreSQL without explicit
 // transactions, and races are settled by constraints rather than by check-then-write.
 import type { SuggestionStatus } from '../utils/protocol/annotation';
-import type { Database } from './database';
+import type { Database, QueryOptions } from './database';
+
+/** The reads every page view and status poll makes: prepared once per connection. */
+const PREPARED: QueryOptions = { prepare: true };
 
 export type AnnotationKind = 'suggestion' | 'reply';
 
@@ -108,6 +111,18 @@ export type CreateOutcome =
   | { outcome: 'replayed'; record: AnnotationRecord }
   | { outcome: 'key-reused'; record: AnnotationRecord };
 
+/** One page of a listing, its items already JSON (server/migrations/004-listing-json.sql). */
+export interface ListedPage {
+  /** What the listing's ETag is made of (see listingRevision); undefined: hash the page. */
+  revision: string | undefined;
+  /** The items' JSON objects, comma-separated (no brackets); '' for none. */
+  items: string;
+  total: number;
+  hasMore: boolean;
+  /** The cursor of the last item shown (for `next`). */
+  lastSeq: string | undefined;
+}
+
 export interface ListQuery {
   targetSource?: string;
   parentId?: string;
@@ -119,9 +134,11 @@ export interface ListQuery {
 
 export function createStore(db: Database) {
   async function getAnnotation(id: string): Promise<AnnotationRecord | undefined> {
-    const rows = await db.query<AnnotationRow>(`SELECT ${COLUMNS} FROM annotations WHERE id = $1`, [
-      id,
-    ]);
+    const rows = await db.query<AnnotationRow>(
+      `SELECT ${COLUMNS} FROM annotations WHERE id = $1`,
+      [id],
+      PREPARED,
+    );
     return rows[0] && toRecord(rows[0]);
   }
 
@@ -241,48 +258,89 @@ export function createStore(db: Database) {
     return conditions.join(' AND ');
   }
 
-  /** One page in insertion order, keyed by `seq` so paging is stable while rows are added. */
-  async function listAnnotations(
-    query: ListQuery,
-  ): Promise<{ records: AnnotationRecord[]; total: number; hasMore: boolean }> {
+  /**
+   * One page of a listing in insertion order, keyed by `seq` so paging is stable while rows
+   * are added: its items as ready JSON (each row's `listing_tail` behind its IRIs, joined by
+   * commas), the collection's total, and the revision its ETag comes from, all in one
+   * statement, so the revision describes exactly the items read with it.
+   * `containerJson` is the container URL as JSON string content (escaped, without quotes).
+   */
+  async function listPage(query: ListQuery, containerJson: string): Promise<ListedPage> {
     const params: unknown[] = [];
-    let filter = listFilter(query, params);
-    if (query.afterSeq === undefined) {
-      // The first page: its rows and the collection's total in one round trip.
-      params.push(query.limit + 1);
-      const rows = await db.query<AnnotationRow & { total: number }>(
-        `SELECT ${COLUMNS}, count(*) OVER ()::int AS total FROM annotations
-          WHERE ${filter} ORDER BY seq LIMIT $${params.length}`,
-        params,
-      );
-      return {
-        records: rows.slice(0, query.limit).map(toRecord),
-        total: rows[0]?.total ?? 0,
-        hasMore: rows.length > query.limit,
-      };
+    const filter = listFilter(query, params);
+    // The total counts the whole collection, whatever page this is.
+    const countAll = `(SELECT count(*)::int FROM annotations WHERE ${filter})`;
+    const revision = listingRevisionSql(query, params);
+    let pageFilter = filter;
+    if (query.afterSeq !== undefined) {
+      params.push(query.afterSeq);
+      pageFilter += ` AND seq > $${params.length}::bigint`;
     }
-    const total = await countAnnotations(query);
-    params.push(query.afterSeq);
-    filter += ` AND seq > $${params.length}::bigint`;
-    params.push(query.limit + 1);
-    const rows = await db.query<AnnotationRow>(
-      `SELECT ${COLUMNS} FROM annotations WHERE ${filter} ORDER BY seq LIMIT $${params.length}`,
+    params.push(containerJson);
+    const container = `$${params.length}::text`;
+    params.push(query.limit);
+    const limit = `$${params.length}::int`;
+    const [row] = await db.query<{
+      revision: string | null;
+      fetched: number;
+      last_seq: string | number | null;
+      items: string | null;
+      total: number;
+    }>(
+      `SELECT ${revision} AS revision,
+              count(*)::int AS fetched,
+              max(seq) FILTER (WHERE n <= ${limit}) AS last_seq,
+              string_agg(item, ',' ORDER BY seq) FILTER (WHERE n <= ${limit}) AS items,
+              ${
+                // On a first page that holds them all, the rows read are the total.
+                query.afterSeq === undefined
+                  ? `CASE WHEN count(*) <= ${limit} THEN count(*)::int ELSE ${countAll} END`
+                  : countAll
+              } AS total
+         FROM (
+           SELECT seq, row_number() OVER (ORDER BY seq) AS n,
+                  '{"id":"' || ${container} || id || '",' ||
+                  CASE WHEN parent_id IS NULL THEN ''
+                       ELSE '"target":"' || ${container} || parent_id || '",' END ||
+                  listing_tail AS item
+             FROM annotations WHERE ${pageFilter} ORDER BY seq LIMIT ${limit} + 1
+         ) page`,
       params,
+      PREPARED,
     );
     return {
-      records: rows.slice(0, query.limit).map(toRecord),
-      total,
-      hasMore: rows.length > query.limit,
+      revision: row?.revision ?? undefined,
+      items: row?.items ?? '',
+      total: row?.total ?? 0,
+      hasMore: (row?.fetched ?? 0) > query.limit,
+      lastSeq:
+        row?.last_seq === null || row?.last_seq === undefined ? undefined : String(row.last_seq),
     };
   }
 
-  async function countAnnotations(query: ListQuery): Promise<number> {
-    const params: unknown[] = [];
-    const [count] = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM annotations WHERE ${listFilter(query, params)}`,
-      params,
-    );
-    return count?.total ?? 0;
+  /**
+   * The revision a listing's ETag comes from, as an SQL expression (text), or `NULL` for a
+   * listing no revision covers (the whole container). The same values as pageRevision,
+   * repliesRevision and revisionsOf, which answer a conditional request on their own.
+   */
+  function listingRevisionSql(query: ListQuery, params: unknown[]): string {
+    if (query.parentId !== undefined) {
+      params.push(query.parentId);
+      return `'r' || COALESCE((SELECT p.revision::text FROM annotations a
+                JOIN page_revisions p ON p.target_source = a.target_source
+               WHERE a.id = $${params.length}), '0')`;
+    }
+    if (query.targetSource !== undefined) {
+      params.push(query.targetSource);
+      return `'p' || COALESCE((SELECT revision::text FROM page_revisions
+               WHERE target_source = $${params.length}), '0')`;
+    }
+    if (query.ids !== undefined) {
+      params.push([...query.ids]);
+      return `'i' || (SELECT COALESCE(string_agg(id || ':' || revision, ',' ORDER BY id), '')
+               FROM annotations WHERE id = ANY($${params.length}::uuid[]))`;
+    }
+    return 'NULL::text';
   }
 
   /**
@@ -366,6 +424,7 @@ export function createStore(db: Database) {
     const [row] = await db.query<{ revision: string | number }>(
       'SELECT revision FROM page_revisions WHERE target_source = $1',
       [targetSource],
+      PREPARED,
     );
     return String(row?.revision ?? 0);
   }
@@ -377,6 +436,7 @@ export function createStore(db: Database) {
          JOIN page_revisions p ON p.target_source = a.target_source
         WHERE a.id = $1`,
       [parentId],
+      PREPARED,
     );
     return String(row?.revision ?? 0);
   }
@@ -386,6 +446,7 @@ export function createStore(db: Database) {
     const [row] = await db.query<{ revision: number }>(
       'SELECT revision FROM annotations WHERE id = $1',
       [id],
+      PREPARED,
     );
     return row?.revision;
   }
@@ -395,6 +456,7 @@ export function createStore(db: Database) {
     const rows = await db.query<{ id: string; revision: number }>(
       'SELECT id, revision FROM annotations WHERE id = ANY($1::uuid[]) ORDER BY id',
       [[...ids]],
+      PREPARED,
     );
     return rows.map((row) => `${row.id}:${row.revision}`).join(',');
   }
@@ -408,7 +470,7 @@ export function createStore(db: Database) {
     createAnnotation,
     replaceAnnotation,
     deleteAnnotation,
-    listAnnotations,
+    listPage,
     setVote,
     setStatus,
     listForTriage,

@@ -64,6 +64,21 @@ describe('a page listing', () => {
     expect(sql[0]).not.toMatch(/document/);
   });
 
+  it('answers a full listing from one statement of stored JSON, its ETag read with the items', async () => {
+    const page = uniquePage();
+    for (let i = 0; i < 3; i++) await create(container, suggestion(page, `idea ${i}`));
+    const url = listing({ target: page });
+    const { response, sql } = await statementsOf(() => call(url));
+    expect(response.status).toBe(200);
+    expect(sql).toHaveLength(1);
+    expect(sql[0]).toMatch(/FROM page_revisions\s+WHERE target_source = \$\d/);
+    expect(sql[0]).toMatch(/listing_tail/);
+    // No document is read, parsed or serialised again per request.
+    expect(sql[0]).not.toMatch(/document/);
+    const etag = response.headers.get('etag') ?? '';
+    expect((await call(url, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+  });
+
   it('changes its ETag with every write it shows, and not with writes elsewhere', async () => {
     const page = uniquePage();
     const url = listing({ target: page });
