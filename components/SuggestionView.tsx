@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { LIMITS } from '@/utils/protocol/vocabulary';
 import { t } from '@/utils/shared/i18n';
 import { MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion';
@@ -75,12 +75,18 @@ export function SuggestionView(props: Props) {
   const { quote, text, status, colleague, own, onClose, replies, repliesError, support, reply } =
     props;
   const [shown, setShown] = useState(text);
-  // The card follows where the suggestion stands: a version kept after a 412 replaces the text.
-  useEffect(() => setShown(text), [text]);
   const [editing, setEditing] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [withdrawn, setWithdrawn] = useState(own?.withdrawn ?? false);
-  useEffect(() => setWithdrawn(own?.withdrawn ?? false), [own?.withdrawn]);
+  // The card follows where the suggestion stands: a version kept after a 412 replaces what
+  // the person did here (during this render, so the old text is never shown beside the new).
+  const given = { text, withdrawn: own?.withdrawn ?? false };
+  const [seen, setSeen] = useState(given);
+  if (seen.text !== given.text || seen.withdrawn !== given.withdrawn) {
+    setSeen(given);
+    setShown(given.text);
+    setWithdrawn(given.withdrawn);
+  }
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
 
