@@ -1,5 +1,6 @@
 import '@/components/styles.css';
 import './style.css';
+import './card.css';
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { FatalError } from '@/components/FatalError';
@@ -182,6 +183,8 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
   const [replyCount, setReplyCount] = useState(state.colleague?.replyCount ?? 0);
   const toggles = useRef(0);
   const [ownCard, setOwnCard] = useState(state.ownCard);
+  // Marked New while the card is open, as in the popup, though it is seen once shown.
+  const [news, setNews] = useState(state.ownCard?.unread !== undefined);
   const [supportRefused, setSupportRefused] = useState(state.colleague?.supportRefused);
 
   // Where the suggestion stands now: a 412 met, an owner's answer, a vote refused for good.
@@ -189,6 +192,7 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
     const ask = toggles.current;
     const card = await sendMessage('loadCard', { capability });
     if (card.own) setOwnCard(card.own);
+    if (card.own?.unread) setNews(true);
     // A press made meanwhile is newer than this answer.
     if (card.support && ask === toggles.current) {
       setSupport({ pressed: card.support.supported, count: card.support.voteCount });
@@ -253,8 +257,11 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
     <SuggestionView
       quote={state.quote}
       text={ownCard?.text ?? state.text}
-      status={statusWord(ownCard ?? state)}
-      unread={ownCard?.unread !== undefined}
+      // A withdrawal that met a 412 is not done yet: the person chooses first (as the popup).
+      status={
+        ownCard?.syncState === 'conflict' ? t('state_conflict') : statusWord(ownCard ?? state)
+      }
+      unread={news}
       ownerReply={ownCard?.ownerReply?.text}
       replies={replies}
       repliesError={repliesError}
@@ -290,7 +297,7 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
       own={
         state.own
           ? {
-              withdrawn: (ownCard?.withdrawn ?? state.withdrawn) === true,
+              withdrawn: (ownCard ? ownCard.withdrawn : state.withdrawn) === true,
               onEdit: async (text) => {
                 await inWords(() =>
                   sendMessage('editSuggestion', { capability, id: state.draftId, text }),
