@@ -3,17 +3,24 @@
 // its mark, it shows the owner's status and reply, and the badge no longer counts the update
 // (the card showed it); an edit on the card that meets a 412 offers both versions there, and
 // Keep mine sends the person's.
+import { randomBytes } from 'node:crypto';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, startStaticServer } from '../../demo/static-server';
 import { openDatabase } from '../../server/database';
 import { type RunningServer, startServer } from '../../server/start-server';
 import {
+  ANNOTATION_CONTEXT,
+  ANNOTATION_MEDIA_TYPE,
+  AUTHOR_SECRET_HEADER,
+} from '../../utils/protocol/annotation';
+import {
   clickLauncher,
   type ExtensionBrowser,
   editorFrame,
   launchWithExtension,
   markCentre,
+  waitFor,
 } from './support/browser';
 import { DEMO_SITE_DIR } from './support/paths';
 
@@ -180,5 +187,104 @@ describe("the person's own card", () => {
     await card.getByText('Status: Planned').waitFor();
     await expect.poll(() => card.getByRole('button', { name: 'Keep mine' }).count()).toBe(0);
     await page.close();
+  }, 90_000);
+});
+
+describe('what the endpoint refused for good, on a colleague’s card', () => {
+  it('says why a vote went back, and offers Try again and Discard for a refused reply', async () => {
+    // This person's token may read, not write: the endpoint refuses their vote and reply (403).
+    const WRITE = 'voice-gaps-write';
+    const READ = 'voice-gaps-read';
+    const strict = await startServer({
+      port: 0,
+      database: await openDatabase({ memory: true }),
+      log: () => {},
+      tokens: [
+        { token: WRITE, role: 'write' },
+        { token: READ, role: 'read' },
+      ],
+    });
+    try {
+      const pageUrl = site.url('/holiday-allowance.html');
+      const exact =
+        'Request holidays in the HR portal at least two weeks ahead for periods longer than a week.';
+      const created = await fetch(strict.containerUrl, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${WRITE}`,
+          'Content-Type': ANNOTATION_MEDIA_TYPE,
+          'Idempotency-Key': crypto.randomUUID(),
+          [AUTHOR_SECRET_HEADER]: randomBytes(32).toString('base64url'),
+        },
+        body: JSON.stringify({
+          '@context': ANNOTATION_CONTEXT,
+          type: 'Annotation',
+          motivation: 'editing',
+          body: [
+            {
+              type: 'TextualBody',
+              value: 'Let short holidays skip the two-week rule',
+              format: 'text/plain',
+              purpose: 'editing',
+            },
+          ],
+          target: { source: pageUrl, selector: [{ type: 'TextQuoteSelector', exact }] },
+          category: 'simplify',
+          creator: { type: 'Person', name: 'Alex Visser' },
+        }),
+      });
+      expect(created.status).toBe(201);
+
+      const options = await browser.context.newPage();
+      await options.goto(browser.extensionUrl('options.html'));
+      await options.getByRole('textbox', { name: 'Endpoint URL' }).fill(strict.containerUrl);
+      await options.getByRole('textbox', { name: 'Access token' }).fill(READ);
+      await options.getByRole('button', { name: 'Save' }).click();
+      await options.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+      await options.close();
+
+      const page = await browser.context.newPage();
+      await page.goto(pageUrl);
+      const mark = await markCentre(page);
+      await page.mouse.click(mark.x, mark.y);
+      const card = await editorFrame(page);
+      await card.getByRole('heading', { name: "A colleague's suggestion" }).waitFor();
+
+      // Support: pressed at once, refused by the endpoint, back to unpressed with the reason.
+      const support = card.getByRole('button', { name: 'Support' });
+      await support.click();
+      await card
+        .getByRole('alert')
+        .filter({ hasText: 'The endpoint refused your last choice' })
+        .waitFor({ timeout: 15_000 });
+      expect(await support.getAttribute('aria-pressed')).toBe('false');
+      expect(await card.locator('#support-count').textContent()).toBe('0');
+
+      // A reply: refused for good, kept with why, and a way out.
+      await card.getByRole('textbox', { name: 'Reply' }).fill('Yes, for one or two days');
+      await card.getByRole('button', { name: 'Post reply' }).click();
+      const replies = card.getByRole('list', { name: 'Replies' });
+      const refused = replies.getByRole('listitem').filter({ hasText: 'Yes, for one or two days' });
+      await refused.filter({ hasText: 'not sent:' }).waitFor({ timeout: 15_000 });
+      await refused.getByRole('button', { name: 'Try again' }).click();
+      await card.getByRole('status').filter({ hasText: 'The reply is sent again.' }).waitFor();
+      // Refused again (the token still may not write): still kept, still a way out.
+      await refused
+        .filter({ hasText: 'not sent:' })
+        .getByRole('button', { name: 'Discard' })
+        .waitFor({ timeout: 15_000 });
+      await refused.getByRole('button', { name: 'Discard' }).click();
+      await card.getByRole('status').filter({ hasText: 'The reply is discarded.' }).waitFor();
+      await waitFor(async () => (await refused.count()) === 0, 'the discarded reply to go');
+      await card.getByText('No replies yet').waitFor();
+      const rows = await strict.database.query<{ n: string | number }>(
+        `SELECT count(*) AS n FROM annotations WHERE kind = 'reply'`,
+      );
+      expect(Number(rows[0]?.n ?? 0)).toBe(0);
+      await page.close();
+    } finally {
+      await strict.close();
+      await strict.database.close();
+    }
   }, 90_000);
 });
