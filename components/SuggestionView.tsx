@@ -224,8 +224,10 @@ export function SuggestionView(props: Props) {
           <dl>
             <dt>{t('conflictTheirs')}</dt>
             <dd>
-              <span class="conflict-text">{own.conflict.theirsText}</span>{' '}
-              <span class="status">{own.conflict.theirsStatus}</span>
+              <span class="conflict-text">{own.conflict.theirsText}</span>
+              <span class="conflict-status muted">
+                {t('viewStatus', own.conflict.theirsStatus)}
+              </span>
             </dd>
             <dt>{t('conflictYours')}</dt>
             <dd class="conflict-text">{withdrawn ? t('conflictYoursWithdrawn') : shown}</dd>

@@ -9,7 +9,7 @@ import { SimilarSuggestions } from '@/components/SimilarSuggestions';
 import { categoryKey, type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { type ReplyLine, SuggestionView } from '@/components/SuggestionView';
 import { formatNumber, relativeTime } from '@/utils/shared/format';
-import { describeError, inWords, t, uiLocale } from '@/utils/shared/i18n';
+import { describeError, errorKeyText, inWords, t, uiLocale } from '@/utils/shared/i18n';
 import { type EditorState, onEvents, type ReplyEntry, sendMessage } from '@/utils/shared/messaging';
 import { statusWord } from '@/utils/shared/status-word';
 import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
@@ -274,7 +274,8 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
         setReplyCount((count) => Math.max(0, count - 1));
         await loadReplies();
       }}
-      supportRefused={supportRefused ? describeError(new Error(supportRefused)) : undefined}
+      // Our reason in words, or the endpoint's own (shown as text), as the popup does.
+      supportRefused={supportRefused ? (errorKeyText(supportRefused) ?? supportRefused) : undefined}
       colleague={
         state.colleague && {
           authorName: state.colleague.authorName,

@@ -4,6 +4,7 @@
 import axe from 'axe-core';
 import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
 import { type Props, SuggestionView } from '@/components/SuggestionView';
 import { syncMessages } from '@/components/SyncStatusBar';
 import { t } from '@/utils/shared/i18n';
@@ -59,10 +60,15 @@ describe("the person's own card", () => {
   });
 
   it('shows both versions after a 412 and keeps the one chosen', async () => {
+    // Messages as `key:substitutions`, so the endpoint's status word can be seen in its line.
+    vi.spyOn(fakeBrowser.i18n, 'getMessage').mockImplementation(
+      (key: string, substitutions?: string | string[]) =>
+        substitutions === undefined ? key : `${key}:${[substitutions].flat().join('|')}`,
+    );
     const props = ownCard();
     const text = container.querySelector('.conflict')?.textContent ?? '';
     expect(text).toContain('Changed by the owner');
-    expect(text).toContain('Planned');
+    expect(text).toContain('viewStatus:Planned');
     expect(text).toContain('My edit: sign in the portal');
     button(t('keepTheirs'))[0]?.click();
     await flush();
