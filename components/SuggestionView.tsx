@@ -5,6 +5,8 @@ import { MAX_SUGGESTION_LENGTH } from '@/utils/shared/suggestion';
 
 /** A reply as the card lists it. */
 export interface ReplyLine {
+  /** The person's own, not at the endpoint yet: its id (a refused one can be retried). */
+  id?: string;
   text: string;
   author: string;
   age: string;
@@ -42,12 +44,28 @@ export interface Props {
   };
   /** Why the replies could not be had, in words. */
   repliesError?: string;
+  /** A reply of the person's refused for good: send it again, or let it go. */
+  onRetryReply?: (id: string) => Promise<void>;
+  onDiscardReply?: (id: string) => Promise<void>;
+  /** The endpoint refused the person's last support choice (it went back): why, in words. */
+  supportRefused?: string;
+  /** The process owner's latest reply (the person's own suggestion). */
+  ownerReply?: string;
+  /** The status or reply shown is news to the person: marked New, as in the popup. */
+  unread?: boolean;
   /** The person's own suggestion: they may change its text or take it back. */
   own?: {
     withdrawn: boolean;
-    /** Resolves once saved; rejects with words for the person. */
-    onEdit: (text: string) => Promise<void>;
-    onWithdraw: () => Promise<void>;
+    /** Resolves once saved (with words to say instead of the usual); rejects with words. */
+    onEdit: (text: string) => Promise<string | undefined>;
+    onWithdraw: () => Promise<string | undefined>;
+    /** After a 412: the endpoint's version beside the person's, and their choice of one. */
+    conflict?: {
+      theirsText: string;
+      /** The endpoint's status, as a word. */
+      theirsStatus: string;
+      onKeep: (keep: 'mine' | 'theirs') => Promise<void>;
+    };
   };
   onClose: () => void;
 }
@@ -60,14 +78,24 @@ export function SuggestionView(props: Props) {
   const [editing, setEditing] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [withdrawn, setWithdrawn] = useState(own?.withdrawn ?? false);
+  // The card follows where the suggestion stands: a version kept after a 412 replaces what
+  // the person did here (during this render, so the old text is never shown beside the new).
+  const given = { text, withdrawn: own?.withdrawn ?? false };
+  const [seen, setSeen] = useState(given);
+  if (seen.text !== given.text || seen.withdrawn !== given.withdrawn) {
+    setSeen(given);
+    setShown(given.text);
+    setWithdrawn(given.withdrawn);
+  }
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
 
-  const act = async (action: () => Promise<void>, done: string) => {
+  /** Runs an action; its own words (a string it resolves with) say what became of it. */
+  const act = async (action: () => Promise<unknown>, done: string) => {
     setError('');
     try {
-      await action();
-      setNotice(done);
+      const said = await action();
+      setNotice(typeof said === 'string' && said !== '' ? said : done);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -76,9 +104,10 @@ export function SuggestionView(props: Props) {
     event.preventDefault();
     const next = editing ?? '';
     void act(async () => {
-      await own?.onEdit(next);
+      const said = await own?.onEdit(next);
       setShown(next.trim());
       setEditing(null);
+      return said;
     }, t('editedNotice'));
   };
   const tooLong = (editing?.trim().length ?? 0) > MAX_SUGGESTION_LENGTH;
@@ -173,9 +202,62 @@ export function SuggestionView(props: Props) {
           >
             {t('supportLabel')}
           </button>
+          {props.supportRefused ? (
+            <p class="error" role="alert">
+              {t('supportRefused', props.supportRefused)}
+            </p>
+          ) : null}
         </div>
       ) : null}
-      <p class="muted">{t('viewStatus', withdrawn ? t('state_withdrawn') : status)}</p>
+      <p class="muted card-status">
+        {props.unread ? <span class="unread-mark">{t('popupUnread')}</span> : null}{' '}
+        {t('viewStatus', withdrawn && !own?.conflict ? t('state_withdrawn') : status)}
+      </p>
+      {props.ownerReply ? (
+        <p class="owner-reply">
+          <span class="owner-reply-label">{t('popupOwnerReply')}</span> <q>{props.ownerReply}</q>
+        </p>
+      ) : null}
+      {own?.conflict ? (
+        <section class="conflict" aria-labelledby="conflict-explain">
+          <p id="conflict-explain">{t('conflictExplain')}</p>
+          <dl>
+            <dt>{t('conflictTheirs')}</dt>
+            <dd>
+              <span class="conflict-text">{own.conflict.theirsText}</span>
+              <span class="conflict-status muted">
+                {t('viewStatus', own.conflict.theirsStatus)}
+              </span>
+            </dd>
+            <dt>{t('conflictYours')}</dt>
+            <dd class="conflict-text">{withdrawn ? t('conflictYoursWithdrawn') : shown}</dd>
+          </dl>
+          <div class="actions">
+            <button
+              type="button"
+              onClick={() =>
+                void act(
+                  () => own.conflict?.onKeep('mine') ?? Promise.resolve(),
+                  t('keptMineNotice'),
+                )
+              }
+            >
+              {t('keepMine')}
+            </button>
+            <button
+              type="button"
+              onClick={() =>
+                void act(
+                  () => own.conflict?.onKeep('theirs') ?? Promise.resolve(),
+                  t('keptTheirsNotice'),
+                )
+              }
+            >
+              {t('keepTheirs')}
+            </button>
+          </div>
+        </section>
+      ) : null}
       <section aria-labelledby="replies-heading">
         <h2 id="replies-heading">{t('repliesHeading')}</h2>
         {repliesError ? <p class="muted">{repliesError}</p> : null}
@@ -183,13 +265,52 @@ export function SuggestionView(props: Props) {
         {replies && replies.length > 0 ? (
           <ul class="replies" aria-labelledby="replies-heading">
             {replies.map((line, index) => (
-              <li key={`${index}-${line.text}`} class={line.sending ? 'sending' : undefined}>
+              <li
+                key={line.id ?? `${index}-${line.text}`}
+                class={line.sending ? 'sending' : undefined}
+              >
                 <span class="reply-meta">
                   {line.author} · {line.age}
                   {line.sending ? ` · ${t('replySending')}` : ''}
                   {line.failed ? ` · ${t('replyFailed', line.failed)}` : ''}
                 </span>
-                <span class="reply-text">{line.text}</span>
+                <span class="reply-text" id={line.id ? `reply-${line.id}` : undefined}>
+                  {line.text}
+                </span>
+                {line.failed && line.id ? (
+                  <span class="reply-actions">
+                    {props.onRetryReply ? (
+                      <button
+                        type="button"
+                        aria-describedby={`reply-${line.id}`}
+                        onClick={() => {
+                          const id = line.id as string;
+                          void act(
+                            () => props.onRetryReply?.(id) ?? Promise.resolve(),
+                            t('replyRetriedNotice'),
+                          );
+                        }}
+                      >
+                        {t('replyTryAgainLabel')}
+                      </button>
+                    ) : null}
+                    {props.onDiscardReply ? (
+                      <button
+                        type="button"
+                        aria-describedby={`reply-${line.id}`}
+                        onClick={() => {
+                          const id = line.id as string;
+                          void act(
+                            () => props.onDiscardReply?.(id) ?? Promise.resolve(),
+                            t('replyDiscardedNotice'),
+                          );
+                        }}
+                      >
+                        {t('replyDiscardLabel')}
+                      </button>
+                    ) : null}
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -234,9 +355,10 @@ export function SuggestionView(props: Props) {
               class="primary"
               onClick={() =>
                 void act(async () => {
-                  await own.onWithdraw();
+                  const said = await own.onWithdraw();
                   setWithdrawn(true);
                   setConfirming(false);
+                  return said;
                 }, t('withdrawnNotice'))
               }
             >

@@ -15,8 +15,9 @@ export interface Props {
 
 /**
  * Where sending stands overall, in one true sentence: local only, signed out, offline, how
- * many wait, or that all is sent (with when); with nothing sent ever and nothing waiting,
- * just that (not "Everything is sent" beside "Not synced yet").
+ * many wait (suggestions, and the person's support and replies), or that all is sent (with
+ * when); with nothing sent ever and nothing waiting, just that (not "Everything is sent"
+ * beside "Not synced yet").
  */
 export function syncMessages(
   overview: SyncOverview,
@@ -24,19 +25,28 @@ export function syncMessages(
   locale: string,
 ): { message: string; tone: 'muted' | 'error'; detail: string | null } {
   const { status, pending } = overview;
+  const waiting = overview.waiting ?? 0;
   if (!overview.endpointUrl) return { message: t('syncLocalOnly'), tone: 'muted', detail: null };
   const last = lastSync ? t('syncLast', lastSync) : null;
   if (status.paused === 'unauthorized') {
     return { message: t('syncSignedOut'), tone: 'error', detail: last };
   }
-  if (status.offline && pending > 0)
-    return { message: t('syncOffline'), tone: 'error', detail: last };
-  if (pending > 0) {
-    return {
-      message: t('syncPending', formatNumber(pending, locale)),
-      tone: 'muted',
-      detail: last ?? t('syncNever'),
-    };
+  const unsent = pending + waiting;
+  // What waits, in words: suggestions only keeps the short sentence it always had.
+  const count = formatNumber(unsent, locale);
+  const howMany =
+    waiting === 0
+      ? t('syncPending', count)
+      : pending === 0
+        ? t('syncPendingVoice', count)
+        : t('syncPendingBoth', count);
+  if (status.offline && unsent > 0) {
+    return waiting === 0
+      ? { message: t('syncOffline'), tone: 'error', detail: last }
+      : { message: t('syncOfflineVoice'), tone: 'error', detail: howMany };
+  }
+  if (unsent > 0) {
+    return { message: howMany, tone: 'muted', detail: last ?? t('syncNever') };
   }
   if (!last) return { message: t('syncNothingYet'), tone: 'muted', detail: null };
   return { message: t('syncAllSent'), tone: 'muted', detail: last };

@@ -13,6 +13,7 @@ import { storableSelector, storableText } from '@/utils/protocol/storable';
 import { LIMITS } from '@/utils/protocol/vocabulary';
 import type { EditorState, ReplyEntry, SimilarEntry } from '@/utils/shared/messaging';
 import { MAX_SUGGESTION_LENGTH, type Suggestion } from '@/utils/shared/suggestion';
+import { ownCardState } from './card';
 import {
   anonymityAllowed,
   offeredCategories,
@@ -186,7 +187,7 @@ export function createCapture(deps: CaptureDeps) {
       if (colleague) {
         const [support, name] = await Promise.all([
           keptCount(session.pageUrl, colleague).then((count) =>
-            voice.supportOf(colleague.remoteId, count),
+            voice.cardSupport(colleague.remoteId, count),
           ),
           displayName(),
         ]);
@@ -208,6 +209,7 @@ export function createCapture(deps: CaptureDeps) {
             voteCount: support.voteCount,
             replyCount: colleague.replyCount,
             supported: support.supported,
+            ...(support.refused ? { supportRefused: support.refused } : {}),
           },
           replyAs: { anonymous: false, name: name.trim() },
         };
@@ -243,7 +245,9 @@ export function createCapture(deps: CaptureDeps) {
         withdrawn: draft?.withdrawn,
         ...attached,
       };
-      if (state.own) {
+      if (state.own && draft) {
+        // Where it stands, the owner's reply, a conflict: as the popup shows them.
+        state.ownCard = ownCardState(draft);
         // On their own anonymous suggestion a person's reply is anonymous too.
         state.replyAs = draft?.anonymous
           ? { anonymous: true, name: '' }

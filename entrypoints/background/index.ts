@@ -10,6 +10,7 @@ import type { PageCommand } from '@/utils/shared/messaging';
 import { createBadge } from './badge';
 import { broadcast, coalesce } from './broadcast';
 import { createCapture } from './capture';
+import { createCard } from './card';
 import { createCommands } from './commands';
 import { createDiagnostics } from './diagnostics';
 import { createEditedAnchoring } from './edited-anchoring';
@@ -59,6 +60,14 @@ export default defineBackground({
         await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
       },
     });
+    const card = createCard({
+      db,
+      sessionFor: (context, capability, use) => capture.sessionFor(context, capability, use),
+      resolveConflict: sync.resolveConflict,
+      markSeen: sync.popupLink.markSeen,
+      onQueued: sync.drain,
+      onSuggestionsChanged: suggestionsChanged,
+    });
     const listing = createPageListing(db);
     const pageSuggestions = createPageSuggestions({
       db,
@@ -95,6 +104,7 @@ export default defineBackground({
     // Every request has its handler: the type says so.
     const handlers: Handlers = {
       ...capture.handlers,
+      ...card.handlers,
       ...screenshots.handlers,
       ...pageSuggestions.handlers,
       ...createPageLabels().handlers,

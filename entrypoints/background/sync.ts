@@ -4,6 +4,7 @@ import type { FlywheelDatabase } from '@/utils/background/db';
 import type { ErrorLog } from '@/utils/background/error-log';
 import { syncStatusItem } from '@/utils/background/settings';
 import { createSyncEngine, type SyncEngine } from '@/utils/background/sync/engine';
+import { countWaitingInteractions } from '@/utils/background/sync/interactions';
 import { countUnsent } from './badge';
 import { createPopupLink } from './popup-link';
 import { defineHandlers } from './router';
@@ -61,12 +62,13 @@ export function createSync({ db, log, onChange, engine: given }: SyncDeps) {
 
   const handlers = defineHandlers({
     async getSyncOverview() {
-      const [config, status, pending] = await Promise.all([
+      const [config, status, pending, waiting] = await Promise.all([
         loadSyncConfig(db),
         syncStatusItem.getValue(),
         countUnsent(db),
+        countWaitingInteractions(db),
       ]);
-      return { endpointUrl: config?.endpointUrl ?? '', status, pending };
+      return { endpointUrl: config?.endpointUrl ?? '', status, pending, waiting };
     },
     async syncNow() {
       await engine.sendNow();
@@ -93,6 +95,8 @@ export function createSync({ db, log, onChange, engine: given }: SyncDeps) {
     /** Something entered the outbox, or the settings changed: send soon. */
     drain,
     sendNow: logged('send', () => engine.sendNow()),
+    /** The person's choice after a 412 (the popup's request; the card's too). */
+    resolveConflict: (id: string, keep: 'mine' | 'theirs') => engine.resolveConflict(id, keep),
     /** The popup's port (see createPopupLink). */
     popupLink,
     start() {

@@ -1,5 +1,6 @@
 import '@/components/styles.css';
 import './style.css';
+import './card.css';
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { FatalError } from '@/components/FatalError';
@@ -8,7 +9,7 @@ import { SimilarSuggestions } from '@/components/SimilarSuggestions';
 import { categoryKey, type EditorValues, SuggestionEditor } from '@/components/SuggestionEditor';
 import { type ReplyLine, SuggestionView } from '@/components/SuggestionView';
 import { formatNumber, relativeTime } from '@/utils/shared/format';
-import { describeError, inWords, t, uiLocale } from '@/utils/shared/i18n';
+import { describeError, errorKeyText, inWords, t, uiLocale } from '@/utils/shared/i18n';
 import { type EditorState, onEvents, type ReplyEntry, sendMessage } from '@/utils/shared/messaging';
 import { statusWord } from '@/utils/shared/status-word';
 import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
@@ -157,6 +158,7 @@ function replyLine(reply: ReplyEntry): ReplyLine {
       ? t('replyFromOwner', reply.authorName ?? t('cardAnonymous'))
       : (reply.authorName ?? t('cardAnonymous')),
     age: relativeTime(Date.parse(reply.created), Date.now(), uiLocale()),
+    id: reply.id,
     sending: reply.sending,
     failed: reply.failed ? describeError(new Error(reply.failed)) : undefined,
   };
@@ -180,6 +182,37 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
   );
   const [replyCount, setReplyCount] = useState(state.colleague?.replyCount ?? 0);
   const toggles = useRef(0);
+  const [ownCard, setOwnCard] = useState(state.ownCard);
+  // Marked New while the card is open, as in the popup, though it is seen once shown.
+  const [news, setNews] = useState(state.ownCard?.unread !== undefined);
+  const [supportRefused, setSupportRefused] = useState(state.colleague?.supportRefused);
+
+  // Where the suggestion stands now: a 412 met, an owner's answer, a vote refused for good.
+  const refresh = async () => {
+    const ask = toggles.current;
+    const card = await sendMessage('loadCard', { capability });
+    if (card.own) setOwnCard(card.own);
+    if (card.own?.unread) setNews(true);
+    // A press made meanwhile is newer than this answer.
+    if (card.support && ask === toggles.current) {
+      setSupport({ pressed: card.support.supported, count: card.support.voteCount });
+      setSupportRefused(card.support.refused);
+    }
+    return card;
+  };
+  useEffect(
+    () =>
+      onEvents({
+        suggestionsChanged: () => void refresh().catch(() => undefined), // shown as it was
+      }),
+    [],
+  );
+  // The person's own update, on the screen now: seen (the badge no longer counts it).
+  const unreadAt = ownCard?.unread?.at;
+  useEffect(() => {
+    if (unreadAt === undefined) return;
+    void sendMessage('markCardSeen', { capability, at: unreadAt }).catch(() => undefined); // stays counted
+  }, [unreadAt]);
 
   const loadReplies = () =>
     sendMessage('loadReplies', { capability }).then(
@@ -205,6 +238,7 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
     const next = !support.pressed;
     const ask = ++toggles.current;
     const before = support;
+    setSupportRefused(undefined);
     // At once: pressed state and count follow the press; the background's answer confirms them.
     setSupport({ pressed: next, count: Math.max(0, before.count + (next ? 1 : -1)) });
     try {
@@ -222,10 +256,26 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
   return (
     <SuggestionView
       quote={state.quote}
-      text={state.text}
-      status={statusWord(state)}
+      text={ownCard?.text ?? state.text}
+      // A withdrawal that met a 412 is not done yet: the person chooses first (as the popup).
+      status={
+        ownCard?.syncState === 'conflict' ? t('state_conflict') : statusWord(ownCard ?? state)
+      }
+      unread={news}
+      ownerReply={ownCard?.ownerReply?.text}
       replies={replies}
       repliesError={repliesError}
+      onRetryReply={async (id) => {
+        await inWords(() => sendMessage('retryReply', { capability, id }));
+        await loadReplies();
+      }}
+      onDiscardReply={async (id) => {
+        await inWords(() => sendMessage('discardReply', { capability, id }));
+        setReplyCount((count) => Math.max(0, count - 1));
+        await loadReplies();
+      }}
+      // Our reason in words, or the endpoint's own (shown as text), as the popup does.
+      supportRefused={supportRefused ? (errorKeyText(supportRefused) ?? supportRefused) : undefined}
       colleague={
         state.colleague && {
           authorName: state.colleague.authorName,
@@ -248,16 +298,32 @@ function SuggestionViewApp({ state }: { state: EditorState }) {
       own={
         state.own
           ? {
-              withdrawn: state.withdrawn === true,
+              withdrawn: (ownCard ? ownCard.withdrawn : state.withdrawn) === true,
               onEdit: async (text) => {
                 await inWords(() =>
                   sendMessage('editSuggestion', { capability, id: state.draftId, text }),
                 );
+                // While a 412 waits, the edit is the person's version beside the endpoint's.
+                const card = await refresh().catch(() => undefined);
+                return card?.own?.theirs ? t('conflictEditedNotice') : undefined;
               },
               onWithdraw: async () => {
                 await inWords(() =>
                   sendMessage('withdrawSuggestion', { capability, id: state.draftId }),
                 );
+                const card = await refresh().catch(() => undefined);
+                return card?.own?.theirs ? t('conflictEditedNotice') : undefined;
+              },
+              conflict: ownCard?.theirs && {
+                theirsText: ownCard.theirs.text,
+                theirsStatus: statusWord({
+                  syncState: 'synced',
+                  remoteStatus: ownCard.theirs.status,
+                }),
+                onKeep: async (keep) => {
+                  await inWords(() => sendMessage('keepVersion', { capability, keep }));
+                  await refresh().catch(() => undefined);
+                },
               },
             }
           : undefined

@@ -100,6 +100,8 @@ export interface StanceRow {
   remoteVoted: boolean;
   pageUrl?: string;
   updatedAt: number;
+  /** The endpoint refused the person's last choice for good (it went back): why, until they choose again. */
+  refused?: string;
 }
 
 /** A change the person was told about (one notification per change, across restarts). */

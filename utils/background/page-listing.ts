@@ -4,6 +4,8 @@ import * as v from 'valibot';
 import {
   type AnnotationCollection,
   AnnotationCollectionSchema,
+  type AnnotationPage,
+  AnnotationPageSchema,
   isTextualBody,
   type StoredAnnotation,
   type StoredReply,
@@ -37,24 +39,45 @@ export interface ReplyView {
   created: string;
 }
 
-/** The replies to one suggestion (`GET {container}?target=<its id>`), oldest first. */
+/** The most pages of replies read for one suggestion (at the reference endpoint's 100 a page). */
+export const MAX_REPLY_PAGES = 20;
+
+/**
+ * The replies to one suggestion (`GET {container}?target=<its id>`), oldest first: every page,
+ * following `next` (at most MAX_REPLY_PAGES), so a late owner reply is not missed. A `next`
+ * outside the endpoint is not followed: the credentials only ever go to the endpoint.
+ */
 export async function fetchReplies(
   suggestionIri: string,
   config: ListingConfig,
   fetchImpl: typeof fetch = (input, init) => fetch(input, init),
 ): Promise<ReplyView[]> {
-  const outcome = await exchange(
-    fetchImpl,
-    `${config.endpointUrl}?target=${encodeURIComponent(suggestionIri)}`,
-    { method: 'GET' },
-    config,
-    { now: Date.now(), timeoutMs: 10_000 },
-  );
-  if (outcome.kind !== 'ok')
-    throw new Error(outcome.kind === 'gone' ? 'errorNoSuchSuggestion' : 'errorEndpointUnreachable');
-  const parsed = v.safeParse(AnnotationCollectionSchema, outcome.body);
-  if (!parsed.success) throw new Error('errorEndpointGarbage');
-  return (parsed.output.first?.items ?? [])
+  const items: StoredAnnotation[] = [];
+  let url: string | undefined = `${config.endpointUrl}?target=${encodeURIComponent(suggestionIri)}`;
+  for (let pages = 0; url !== undefined && pages < MAX_REPLY_PAGES; pages++) {
+    const outcome = await exchange(fetchImpl, url, { method: 'GET' }, config, {
+      now: Date.now(),
+      timeoutMs: 10_000,
+    });
+    if (outcome.kind !== 'ok')
+      throw new Error(
+        outcome.kind === 'gone' ? 'errorNoSuchSuggestion' : 'errorEndpointUnreachable',
+      );
+    let current: AnnotationPage | undefined;
+    if (pages === 0) {
+      const parsed = v.safeParse(AnnotationCollectionSchema, outcome.body);
+      if (!parsed.success) throw new Error('errorEndpointGarbage');
+      current = parsed.output.first;
+    } else {
+      const parsed = v.safeParse(AnnotationPageSchema, outcome.body);
+      if (!parsed.success) throw new Error('errorEndpointGarbage');
+      current = parsed.output;
+    }
+    items.push(...(current?.items ?? []));
+    const next = current?.next;
+    url = next?.startsWith(config.endpointUrl) && next !== url ? next : undefined;
+  }
+  return items
     .filter((item): item is StoredReply => item.motivation === 'replying')
     .map((reply) => ({
       text: reply.body[0]?.value ?? '',

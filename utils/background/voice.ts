@@ -3,7 +3,7 @@
 // (sync/interactions.ts), so both work offline and show at once.
 import { unstorableTextReason } from '../protocol/storable';
 import { LIMITS } from '../protocol/vocabulary';
-import type { ReplyEntry } from '../shared/messaging';
+import type { CardSupport, ReplyEntry } from '../shared/messaging';
 import type { ColleagueSuggestion, FlywheelDatabase, InteractionOp, StanceRow } from './db';
 
 /** The count to show: the kept count, with the person's own choice in place of the endpoint's. */
@@ -36,6 +36,16 @@ export function createVoice(db: FlywheelDatabase, now: () => number = Date.now) 
   async function supportOf(target: string, keptCount: number) {
     const stance = await db.stances.get(target);
     return { supported: stance?.supported ?? false, voteCount: shownCount(keptCount, stance) };
+  }
+
+  /** As `supportOf`, with why the endpoint refused the person's last choice, if it did. */
+  async function cardSupport(target: string, keptCount: number): Promise<CardSupport> {
+    const stance = await db.stances.get(target);
+    return {
+      supported: stance?.supported ?? false,
+      voteCount: shownCount(keptCount, stance),
+      ...(stance?.refused ? { refused: stance.refused } : {}),
+    };
   }
 
   /**
@@ -95,6 +105,7 @@ export function createVoice(db: FlywheelDatabase, now: () => number = Date.now) 
 
   function pendingEntry(op: InteractionOp): ReplyEntry {
     return {
+      id: op.id,
       text: op.text ?? '',
       ...(op.creatorName ? { authorName: op.creatorName } : {}),
       fromOwner: false,
@@ -116,7 +127,48 @@ export function createVoice(db: FlywheelDatabase, now: () => number = Date.now) 
       .map(pendingEntry);
   }
 
-  return { supportOf, setSupport, postReply, pendingReplies };
+  /** The person's reply refused for good, if it is one to this suggestion (by IRI or own id). */
+  async function refusedReply(id: string, target?: string, suggestionId?: string) {
+    const op = await db.interactions.get(id);
+    if (op?.kind !== 'reply' || op.failed === undefined) return undefined;
+    const ours =
+      (target !== undefined && op.target === target) ||
+      (suggestionId !== undefined && op.suggestionId === suggestionId);
+    return ours ? op : undefined;
+  }
+
+  /** Sends a refused reply again, as it was (the same key: the endpoint created nothing). */
+  async function retryReply(id: string, target?: string, suggestionId?: string) {
+    return db.transaction('rw', db.interactions, async () => {
+      if (!(await refusedReply(id, target, suggestionId))) return false;
+      await db.interactions.update(id, {
+        failed: undefined,
+        attempts: 0,
+        serverErrors: 0,
+        notBefore: now(),
+      });
+      return true;
+    });
+  }
+
+  /** Drops a refused reply: the person lets it go. */
+  async function discardReply(id: string, target?: string, suggestionId?: string) {
+    return db.transaction('rw', db.interactions, async () => {
+      if (!(await refusedReply(id, target, suggestionId))) return false;
+      await db.interactions.delete(id);
+      return true;
+    });
+  }
+
+  return {
+    supportOf,
+    cardSupport,
+    setSupport,
+    postReply,
+    pendingReplies,
+    retryReply,
+    discardReply,
+  };
 }
 
 export type Voice = ReturnType<typeof createVoice>;

@@ -19,7 +19,10 @@ import {
   MAX_DRAFT_LENGTH,
   MAX_PAGE_SUGGESTIONS,
   MAX_TITLE_LENGTH,
+  type OwnerReply,
+  type RemoteStatus,
   type Suggestion,
+  type UnreadUpdate,
 } from './suggestion';
 import type { AuthMode, SyncStatus } from './sync-status';
 
@@ -155,6 +158,24 @@ export const requests = {
   },
   /** The editor asks, after its first paint, for the site's suggestions to rank as one types. */
   loadSimilar: { from: 'editor', schema: v.object({ capability }) },
+  /** The open card asks again where its suggestion stands (something changed meanwhile). */
+  loadCard: { from: 'editor', schema: v.object({ capability }) },
+  /** The person's own card showed its unread update (its `unread.at`): it is seen. */
+  markCardSeen: {
+    from: 'editor',
+    schema: v.object({ capability, at: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+  },
+  /**
+   * After a 412, on the person's own card: they keep their version (sent again) or the
+   * endpoint's (taken here), as the popup's `resolveConflict`.
+   */
+  keepVersion: {
+    from: 'editor',
+    schema: v.object({ capability, keep: v.picklist(['mine', 'theirs']) }),
+  },
+  /** A reply of the person's that the endpoint refused for good: send it again, or drop it. */
+  retryReply: { from: 'editor', schema: v.object({ capability, id: uuid }) },
+  discardReply: { from: 'editor', schema: v.object({ capability, id: uuid }) },
 
   // ── From the popup and the options page ─────────────────────────────────────────────────
   listSuggestions: {
@@ -270,9 +291,35 @@ export interface EditorState {
     replyCount: number;
     /** The person supports it (their last choice, sent or still waiting). */
     supported: boolean;
+    /** Their last choice was refused for good and taken back: why. */
+    supportRefused?: string;
   };
   /** How a reply posted on this card is signed: with this name, or (anonymous) with none. */
   replyAs?: { anonymous: boolean; name: string };
+  /** The person's own submitted suggestion: where it stands, as the popup shows it. */
+  ownCard?: OwnCardState;
+}
+
+/** The person's own suggestion as its card shows it: status, the owner's reply, a conflict. */
+export interface OwnCardState {
+  text: string;
+  syncState: Suggestion['syncState'];
+  remoteStatus?: Suggestion['remoteStatus'];
+  withdrawn?: boolean;
+  /** The process owner's latest reply. */
+  ownerReply?: OwnerReply;
+  /** An update the person has not seen: the card marks it seen once it has shown it. */
+  unread?: UnreadUpdate;
+  /** After a 412: the endpoint's version beside the person's, until they keep one. */
+  theirs?: { text: string; status: RemoteStatus };
+}
+
+/** A colleague's suggestion as its card shows the person's support (refreshed while open). */
+export interface CardSupport {
+  supported: boolean;
+  voteCount: number;
+  /** The endpoint refused the person's last choice for good (it was taken back): why. */
+  refused?: string;
 }
 
 /** A suggestion of the site the editor may offer as similar: what ranking needs, no more. */
@@ -302,6 +349,8 @@ export interface SyncOverview {
   status: SyncStatus;
   /** Suggestions submitted and not yet at the endpoint. */
   pending: number;
+  /** The person's support and replies waiting to be sent (the interactions outbox). */
+  waiting?: number;
 }
 
 export interface SettingsView {
@@ -337,6 +386,8 @@ export interface ConnectionReport {
 
 /** A reply to a suggestion, as its card lists it. */
 export interface ReplyEntry {
+  /** The person's own, not at the endpoint yet: its id in the outbox (to retry or discard it). */
+  id?: string;
   text: string;
   /** Absent: anonymous. */
   authorName?: string;
@@ -381,6 +432,11 @@ export interface Responses {
   supportSuggestion: { supported: boolean; voteCount: number };
   postReply: { reply: ReplyEntry };
   loadSimilar: { candidates: SimilarEntry[] };
+  loadCard: { own?: OwnCardState; support?: CardSupport };
+  markCardSeen: { seen: boolean };
+  keepVersion: { resolved: boolean };
+  retryReply: { queued: boolean };
+  discardReply: { discarded: boolean };
   listSuggestions: { items: Suggestion[]; total: number };
   listPageOrphans: { items: Suggestion[] };
   getSyncOverview: SyncOverview;

@@ -369,10 +369,9 @@ export function createSyncEngine(deps: SyncDeps) {
       await updateStatus({ paused: 'unauthorized', lastError: voice.unauthorized });
     }
     if (voice?.offline) await updateStatus({ offline: true });
-    if (voice?.delivered) {
-      delivered = true;
-      deps.onChange();
-    }
+    if (voice?.delivered) delivered = true;
+    // A refusal too: an open card says why (a reply's way out, a vote taken back).
+    if (voice?.delivered || voice?.refused) deps.onChange();
     if (delivered) await updateStatus({ lastSyncAt: now(), offline: false, lastError: null });
     const earliest = Math.min(
       (await db.outbox.orderBy('notBefore').first())?.notBefore ?? Number.POSITIVE_INFINITY,

@@ -101,6 +101,8 @@ export interface InteractionRun {
   /** The endpoint refused the credentials (401): the caller pauses sync. */
   unauthorized?: string;
   offline: boolean;
+  /** The endpoint refused something for good: an open card has a reason to show. */
+  refused?: boolean;
   /** When the next waiting interaction is due, if any is. */
   earliest?: number;
 }
@@ -147,6 +149,11 @@ function settledFrom(outcome: Outcome, isVote: boolean): Settled {
     default:
       return { kind: 'refused', reason: outcome.reason };
   }
+}
+
+/** Support and replies waiting to be sent (those refused for good not counted). */
+export function countWaitingInteractions(db: FlywheelDatabase): Promise<number> {
+  return db.interactions.where('notBefore').below(NEVER).count();
 }
 
 export function createInteractionSender(deps: InteractionDeps) {
@@ -217,8 +224,18 @@ export function createInteractionSender(deps: InteractionDeps) {
         return;
       }
       // Refused for good (the suggestion was deleted, the token may not vote): the person's
-      // choice goes back to what the endpoint has, so the count shown stays true.
-      if (stance) await db.stances.put({ ...stance, supported: stance.remoteVoted });
+      // choice goes back to what the endpoint has, so the count shown stays true, and the
+      // card says why until they choose again.
+      const remoteVoted = stance?.remoteVoted ?? false;
+      await db.stances.put({
+        target,
+        pageUrl: op.pageUrl,
+        updatedAt: now(),
+        ...stance,
+        supported: remoteVoted,
+        remoteVoted,
+        refused: settled.kind === 'refused' ? settled.reason : 'errorEndpointGarbage',
+      });
     });
   }
 
@@ -289,7 +306,10 @@ export function createInteractionSender(deps: InteractionDeps) {
         tried.add(op.id);
         if (op.kind === 'reply') {
           const ready = await prepareReply(op);
-          if (ready === 'refused') continue;
+          if (ready === 'refused') {
+            run.refused = true;
+            continue;
+          }
           if (ready === 'wait') {
             await settle(op, { kind: 'retry', reason: 'waiting', retryAfterMs: null });
             continue;
@@ -302,6 +322,14 @@ export function createInteractionSender(deps: InteractionDeps) {
         secret ??= await voterSecret(db);
         const settled = settledFrom(await send(op, config, secret), op.kind !== 'reply');
         await settle(op, settled);
+        if (
+          settled.kind === 'refused' ||
+          (settled.kind === 'retry' &&
+            settled.serverError === true &&
+            (op.serverErrors ?? 0) + 1 >= MAX_SERVER_ERRORS)
+        ) {
+          run.refused = true;
+        }
         if (settled.kind === 'unauthorized') {
           run.unauthorized = settled.reason;
           return run;
@@ -323,7 +351,7 @@ export function createInteractionSender(deps: InteractionDeps) {
 
   /** How many wait to be sent (those refused for good not counted). */
   function waiting(): Promise<number> {
-    return db.interactions.where('notBefore').below(NEVER).count();
+    return countWaitingInteractions(db);
   }
 
   return { drain, makeDue, waiting };
