@@ -28,6 +28,7 @@ import {
   senderPage,
 } from './router';
 import type { Screenshots } from './screenshot';
+import { createSuggestionCount } from './suggestion-count';
 import type { EditorSession, EditorSessions } from './tab-store';
 
 /** After the editor closes, its last flush of typing may still arrive. */
@@ -78,6 +79,7 @@ export function createCapture(deps: CaptureDeps) {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const policy = deps.policy ?? readPolicy;
+  const stored = createSuggestionCount(db);
   const voice = createVoice(db, now);
   const displayName = deps.displayName ?? (async () => '');
 
@@ -519,7 +521,7 @@ export function createCapture(deps: CaptureDeps) {
           .offset(data.offset)
           .limit(data.limit)
           .toArray(),
-        db.suggestions.count(),
+        stored.total(),
       ]);
       // Pictures stay in the database: a list has no use for them and would carry megabytes.
       return { items: items.map(({ screenshot: _picture, ...item }) => item), total };

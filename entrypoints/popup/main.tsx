@@ -1,7 +1,7 @@
 import '@/components/styles.css';
 import './style.css';
 import { render } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { type ExportFormat, ExportSection } from '@/components/ExportSection';
 import { PageOrphans } from '@/components/PageOrphans';
@@ -23,6 +23,11 @@ import type { Suggestion } from '@/utils/shared/suggestion';
 import { type ActivePage, usePageOrphans } from './use-page-orphans';
 
 const PAGE_SIZE = 50;
+/**
+ * The first list asked for: more than the popup shows at once, few enough to come and paint
+ * fast; the rest of the first PAGE_SIZE follows once it is on the screen.
+ */
+const FIRST_PAGE = 20;
 /** The most one request may ask for (see listSuggestions in utils/shared/messaging.ts). */
 const MAX_PER_REQUEST = 500;
 
@@ -62,8 +67,9 @@ async function downloadExport(format: ExportFormat): Promise<number> {
   return items.length;
 }
 
-// Asked before anything renders: the list is what the person opened the popup for.
-const firstPage = newestSuggestions(PAGE_SIZE);
+// Asked before anything renders: the list is what the person opened the popup for. The sync
+// bar's question goes second, so the background answers the list first.
+const firstPage = newestSuggestions(FIRST_PAGE);
 const firstOverview = sendMessage('getSyncOverview', {});
 
 /** A notification's click opens the list at its suggestion (`?suggestion=<id>`). */
@@ -138,8 +144,10 @@ function Popup() {
       setItems(page.items);
       setTotal(page.total);
       setLoaded(true);
+      return page;
     } catch (e) {
       setError(describeError(e));
+      return null;
     }
   }, []);
 
@@ -152,9 +160,15 @@ function Popup() {
     [show],
   );
 
-  const showMore = async () => {
+  // The callbacks the list gets stay the same from render to render (see `list` below).
+  const shown = useRef(0);
+  shown.current = items.length;
+  const showMore = useCallback(async () => {
     try {
-      const page = await sendMessage('listSuggestions', { offset: items.length, limit: PAGE_SIZE });
+      const page = await sendMessage('listSuggestions', {
+        offset: shown.current,
+        limit: PAGE_SIZE,
+      });
       // A suggestion added meanwhile shifts the pages by one: never show one twice.
       setItems((shown) => {
         const ids = new Set(shown.map((s) => s.id));
@@ -164,11 +178,29 @@ function Popup() {
     } catch (e) {
       setError(describeError(e));
     }
-  };
+  }, []);
 
   useEffect(() => {
     void activePage.then((page) => page && setTabId(page.tabId));
-    void show(firstPage);
+    void show(firstPage).then((first) => {
+      if (!first || first.items.length >= first.total) return;
+      // Once the first page is painted: the rest of the first PAGE_SIZE, kept after any
+      // page the person asked for meanwhile.
+      requestAnimationFrame(() =>
+        setTimeout(async () => {
+          try {
+            const page = await sendMessage('listSuggestions', { offset: 0, limit: PAGE_SIZE });
+            setItems((before) => {
+              const ids = new Set(page.items.map((s) => s.id));
+              return [...page.items, ...before.filter((s) => !ids.has(s.id))];
+            });
+            setTotal(page.total);
+          } catch (e) {
+            setError(describeError(e));
+          }
+        }),
+      );
+    });
     void firstOverview.then(setOverview, (e) => setError(describeError(e)));
   }, [show]);
 
@@ -200,21 +232,57 @@ function Popup() {
   }, [items, link]);
 
   useEffect(
-    () => onEvents({ suggestionsChanged: () => void load(Math.max(items.length, PAGE_SIZE)) }),
-    [load, items.length],
+    () => onEvents({ suggestionsChanged: () => void load(Math.max(shown.current, PAGE_SIZE)) }),
+    [load],
   );
 
   const syncNow = async () => {
     setSyncing(true);
     try {
       await sendMessage('syncNow', {});
-      await load(Math.max(items.length, PAGE_SIZE));
+      await load(Math.max(shown.current, PAGE_SIZE));
     } catch (e) {
       setError(describeError(e));
     } finally {
       setSyncing(false);
     }
   };
+
+  // Made again only when what it shows changed: the sync bar, the orphans or the port coming
+  // in do not make the whole list again.
+  const list = useMemo(
+    () =>
+      loaded ? (
+        <SuggestionList
+          suggestions={items}
+          total={total}
+          now={Date.now()}
+          locale={locale}
+          focusedId={focusedId}
+          onOpen={(s) => {
+            // Opening it is seeing it.
+            if (s.unread) {
+              void sendMessage('markSeen', { items: [{ id: s.id, at: s.unread.at }] }).catch((e) =>
+                setError(describeError(e)),
+              );
+            }
+            void browser.tabs.create({ url: s.pageUrl });
+          }}
+          onRetry={(s) =>
+            void sendMessage('retrySuggestion', { id: s.id }).catch((e) =>
+              setError(describeError(e)),
+            )
+          }
+          onKeep={(s, keep) =>
+            void sendMessage('resolveConflict', { id: s.id, keep }).catch((e) =>
+              setError(describeError(e)),
+            )
+          }
+          onShowMore={() => void showMore()}
+        />
+      ) : null,
+    [loaded, items, total, locale, showMore],
+  );
 
   const suggestHere = async () => {
     if (tabId === null) return;
@@ -257,35 +325,7 @@ function Popup() {
       <PageOrphans orphans={orphans} />
       <section aria-labelledby="list-heading">
         <h2 id="list-heading">{t('popupListHeading')}</h2>
-        {loaded ? (
-          <SuggestionList
-            suggestions={items}
-            total={total}
-            now={Date.now()}
-            locale={locale}
-            focusedId={focusedId}
-            onOpen={(s) => {
-              // Opening it is seeing it.
-              if (s.unread) {
-                void sendMessage('markSeen', { items: [{ id: s.id, at: s.unread.at }] }).catch(
-                  (e) => setError(describeError(e)),
-                );
-              }
-              void browser.tabs.create({ url: s.pageUrl });
-            }}
-            onRetry={(s) =>
-              void sendMessage('retrySuggestion', { id: s.id }).catch((e) =>
-                setError(describeError(e)),
-              )
-            }
-            onKeep={(s, keep) =>
-              void sendMessage('resolveConflict', { id: s.id, keep }).catch((e) =>
-                setError(describeError(e)),
-              )
-            }
-            onShowMore={() => void showMore()}
-          />
-        ) : null}
+        {list}
       </section>
       <ExportSection
         disabled={!loaded || total === 0}
