@@ -70,6 +70,16 @@ async function downloadExport(format: ExportFormat): Promise<number> {
 // Asked before anything renders: the list is what the person opened the popup for. The sync
 // bar's question goes second, so the background answers the list first.
 const firstPage = newestSuggestions(FIRST_PAGE);
+/** The first page once it is in: the popup's first frame shows it if it came in time. */
+let firstShown: Awaited<typeof firstPage> | null = null;
+// A first page that failed is shown as an error by the popup itself (see `show`).
+firstPage.then((page) => (firstShown = page)).catch(() => undefined);
+/**
+ * How long the popup's first frame waits for the list: one frame with the list in it instead
+ * of a frame without it and another, laid out again, a moment later. A slow background (one
+ * that is starting) gets no more than this before the rest shows.
+ */
+const FIRST_LIST_WAIT_MS = 120;
 const firstOverview = sendMessage('getSyncOverview', {});
 
 /** A notification's click opens the list at its suggestion (`?suggestion=<id>`). */
@@ -129,9 +139,9 @@ const activePage: Promise<ActivePage | null> = browser.tabs
 
 function Popup() {
   const [tabId, setTabId] = useState<number | null>(null);
-  const [items, setItems] = useState<Suggestion[]>([]);
-  const [total, setTotal] = useState(0);
-  const [loaded, setLoaded] = useState(false);
+  const [items, setItems] = useState<Suggestion[]>(() => firstShown?.items ?? []);
+  const [total, setTotal] = useState(() => firstShown?.total ?? 0);
+  const [loaded, setLoaded] = useState(() => firstShown !== null);
   const [error, setError] = useState<string | null>(null);
   const orphans = usePageOrphans(activePage);
   const [overview, setOverview] = useState<SyncOverview | null>(null);
@@ -345,4 +355,9 @@ function Popup() {
 document.documentElement.lang = uiLocale();
 document.title = t('extName');
 const root = document.getElementById('app');
-if (root) render(<Popup />, root);
+if (root) {
+  void Promise.race([
+    firstPage.catch(() => null),
+    new Promise((resolve) => setTimeout(resolve, FIRST_LIST_WAIT_MS)),
+  ]).then(() => render(<Popup />, root));
+}

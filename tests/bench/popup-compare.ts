@@ -76,4 +76,11 @@ variants.forEach((variant, i) => {
   console.log(
     `${variant.name}: first list paint ${show(f.paint)}; in DOM ${show(f.dom)}; FCP ${show(f.fcp)}`,
   );
+  if (i === 0) return;
+  // Paired by round: the same moment's noise falls on both.
+  const base = figures[0] as (typeof figures)[number];
+  const diff = f.paint.map((v, k) => v - (base.paint[k] ?? Number.NaN));
+  console.log(
+    `  ${variant.name} − ${variants[0]?.name}, first list paint, by round: ${show(diff)}`,
+  );
 });
