@@ -67,20 +67,49 @@ async function downloadExport(format: ExportFormat): Promise<number> {
   return items.length;
 }
 
+/**
+ * A change the background told of before the popup's own listener is in place (that is after
+ * its first paint): the first answers may already be behind it, so the list is asked again.
+ */
+let changedEarly = false;
+const stopEarlyListener = onEvents({
+  suggestionsChanged: () => {
+    changedEarly = true;
+  },
+});
+
 // Asked before anything renders: the list is what the person opened the popup for. The sync
 // bar's question goes second, so the background answers the list first.
 const firstPage = newestSuggestions(FIRST_PAGE);
-/** The first page once it is in: the popup's first frame shows it if it came in time. */
-let firstShown: Awaited<typeof firstPage> | null = null;
-// A first page that failed is shown as an error by the popup itself (see `show`).
-firstPage.then((page) => (firstShown = page)).catch(() => undefined);
-/**
- * How long the popup's first frame waits for the list: one frame with the list in it instead
- * of a frame without it and another, laid out again, a moment later. A slow background (one
- * that is starting) gets no more than this before the rest shows.
- */
-const FIRST_LIST_WAIT_MS = 120;
 const firstOverview = sendMessage('getSyncOverview', {});
+
+/** The web page the popup was opened over, if it is one: asked once, used by every part. */
+const activePage: Promise<ActivePage | null> = browser.tabs
+  .query({ active: true, currentWindow: true })
+  .then(([tab]) => {
+    const pageUrl = normalizePageUrl(tab?.url);
+    return tab?.id !== undefined && pageUrl ? { tabId: tab.id, pageUrl } : null;
+  });
+
+/**
+ * How long the popup's first frame waits for those three answers: one frame with the list,
+ * the sync bar and the right button in it, instead of a frame without them and another, laid
+ * out again and shifted, a moment later. A slow background (one that is starting) gets no more
+ * than this before the rest shows.
+ */
+const FIRST_FRAME_WAIT_MS = 120;
+/** The answers that came in before the first render: its initial state. */
+const early: {
+  page?: Awaited<typeof firstPage>;
+  overview?: SyncOverview;
+  active?: ActivePage | null;
+} = {};
+// One that failed is shown by the popup itself, as it does after the first render.
+const firstAnswers = Promise.allSettled([
+  firstPage.then((page) => (early.page = page)),
+  firstOverview.then((overview) => (early.overview = overview)),
+  activePage.then((active) => (early.active = active)),
+]);
 
 /** A notification's click opens the list at its suggestion (`?suggestion=<id>`). */
 const focusedId = new URLSearchParams(location.search).get('suggestion') ?? undefined;
@@ -129,22 +158,14 @@ function connectToBackground(): { report: (message: PopupPortMessage) => void; e
   };
 }
 
-/** The web page the popup was opened over, if it is one: asked once, used by every part. */
-const activePage: Promise<ActivePage | null> = browser.tabs
-  .query({ active: true, currentWindow: true })
-  .then(([tab]) => {
-    const pageUrl = normalizePageUrl(tab?.url);
-    return tab?.id !== undefined && pageUrl ? { tabId: tab.id, pageUrl } : null;
-  });
-
 function Popup() {
-  const [tabId, setTabId] = useState<number | null>(null);
-  const [items, setItems] = useState<Suggestion[]>(() => firstShown?.items ?? []);
-  const [total, setTotal] = useState(() => firstShown?.total ?? 0);
-  const [loaded, setLoaded] = useState(() => firstShown !== null);
+  const [tabId, setTabId] = useState<number | null>(() => early.active?.tabId ?? null);
+  const [items, setItems] = useState<Suggestion[]>(() => early.page?.items ?? []);
+  const [total, setTotal] = useState(() => early.page?.total ?? 0);
+  const [loaded, setLoaded] = useState(() => early.page !== undefined);
   const [error, setError] = useState<string | null>(null);
   const orphans = usePageOrphans(activePage);
-  const [overview, setOverview] = useState<SyncOverview | null>(null);
+  const [overview, setOverview] = useState<SyncOverview | null>(() => early.overview ?? null);
   const [syncing, setSyncing] = useState(false);
   const locale = uiLocale();
 
@@ -241,10 +262,17 @@ function Popup() {
     if (shown.length > 0) link?.report({ kind: 'shown', items: shown.slice(0, 500) });
   }, [items, link]);
 
-  useEffect(
-    () => onEvents({ suggestionsChanged: () => void load(Math.max(shown.current, PAGE_SIZE)) }),
-    [load],
-  );
+  useEffect(() => {
+    const stop = onEvents({
+      suggestionsChanged: () => void load(Math.max(shown.current, PAGE_SIZE)),
+    });
+    stopEarlyListener();
+    if (changedEarly) {
+      changedEarly = false;
+      void load(Math.max(shown.current, PAGE_SIZE));
+    }
+    return stop;
+  }, [load]);
 
   const syncNow = async () => {
     setSyncing(true);
@@ -357,7 +385,7 @@ document.title = t('extName');
 const root = document.getElementById('app');
 if (root) {
   void Promise.race([
-    firstPage.catch(() => null),
-    new Promise((resolve) => setTimeout(resolve, FIRST_LIST_WAIT_MS)),
+    firstAnswers,
+    new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_WAIT_MS)),
   ]).then(() => render(<Popup />, root));
 }
