@@ -521,7 +521,7 @@ export function createCapture(deps: CaptureDeps) {
           .offset(data.offset)
           .limit(data.limit)
           .toArray(),
-        stored.total(),
+        stored.get(),
       ]);
       // Pictures stay in the database: a list has no use for them and would carry megabytes.
       return { items: items.map(({ screenshot: _picture, ...item }) => item), total };

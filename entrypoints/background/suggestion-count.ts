@@ -1,14 +1,18 @@
-// How many suggestions are stored, for the popup's "20 of 10,000". IndexedDB counts by walking
-// every row (about 20 ms at 10,000 in Chromium, more than the page of rows itself), and the
-// popup asks at every open and every "Show more". The background is the one writer, and Dexie
-// reports each of its committed writes: the count is kept until a write to the table.
+// Counts of stored suggestions the popup asks for at every open: how many there are (its
+// "20 of 10,000") and how many are not sent yet (its sync bar). IndexedDB counts by walking
+// every row in range (about 20 ms per 1,000 rows in Chromium, far more than the page of rows
+// the popup shows). The background is the one writer, and Dexie reports each of its committed
+// writes: a count is kept until the next write to the table.
 import Dexie, { type ObservabilitySet } from 'dexie';
 import type { FlywheelDatabase } from '@/utils/background/db';
 
-export function createSuggestionCount(db: FlywheelDatabase): {
-  total: () => Promise<number>;
+export interface KeptCount {
+  get: () => Promise<number>;
+  /** Stops listening for writes (tests). */
   stop: () => void;
-} {
+}
+
+export function createKeptCount(db: FlywheelDatabase, count: () => Promise<number>): KeptCount {
   const part = `idb://${db.name}/suggestions/`;
   let known: number | null = null;
   /** Bumped by every committed write to the table: a count begun before one is not kept. */
@@ -21,22 +25,27 @@ export function createSuggestionCount(db: FlywheelDatabase): {
   };
   Dexie.on('storagemutated', mutated);
   return {
-    total() {
+    get() {
       if (known !== null) return Promise.resolve(known);
-      // Opens at the same moment (the popup's first page and its top-up) share one count.
+      // Asked again while counting, with no write between: the same count answers both.
       if (counting?.writes === writes) return counting.count;
       const began = writes;
-      const count = db.suggestions.count().then((n) => {
+      const counted = count().then((n) => {
         if (writes === began) known = n;
         return n;
       });
-      counting = { writes: began, count };
+      counting = { writes: began, count: counted };
       // A count that failed is asked again next time (its caller hears of the failure).
-      count.catch(() => {
-        if (counting?.count === count) counting = null;
+      counted.catch(() => {
+        if (counting?.count === counted) counting = null;
       });
-      return count;
+      return counted;
     },
     stop: () => Dexie.on('storagemutated').unsubscribe(mutated),
   };
+}
+
+/** How many suggestions are stored. */
+export function createSuggestionCount(db: FlywheelDatabase): KeptCount {
+  return createKeptCount(db, () => db.suggestions.count());
 }
