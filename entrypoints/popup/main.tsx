@@ -201,9 +201,9 @@ function Popup() {
         limit: PAGE_SIZE,
       });
       // A suggestion added meanwhile shifts the pages by one: never show one twice.
-      setItems((shown) => {
-        const ids = new Set(shown.map((s) => s.id));
-        return [...shown, ...page.items.filter((s) => !ids.has(s.id))];
+      setItems((before) => {
+        const ids = new Set(before.map((s) => s.id));
+        return [...before, ...page.items.filter((s) => !ids.has(s.id))];
       });
       setTotal(page.total);
     } catch (e) {
@@ -258,8 +258,8 @@ function Popup() {
 
   // The unread updates on the screen: seen once the person closes the popup, not before.
   useEffect(() => {
-    const shown = items.flatMap((s) => (s.unread ? [{ id: s.id, at: s.unread.at }] : []));
-    if (shown.length > 0) link?.report({ kind: 'shown', items: shown.slice(0, 500) });
+    const unread = items.flatMap((s) => (s.unread ? [{ id: s.id, at: s.unread.at }] : []));
+    if (unread.length > 0) link?.report({ kind: 'shown', items: unread.slice(0, 500) });
   }, [items, link]);
 
   useEffect(() => {
