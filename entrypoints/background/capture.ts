@@ -29,6 +29,7 @@ import {
   senderPage,
 } from './router';
 import type { Screenshots } from './screenshot';
+import { createSuggestionCount } from './suggestion-count';
 import type { EditorSession, EditorSessions } from './tab-store';
 
 /** After the editor closes, its last flush of typing may still arrive. */
@@ -79,6 +80,7 @@ export function createCapture(deps: CaptureDeps) {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const policy = deps.policy ?? readPolicy;
+  const stored = createSuggestionCount(db);
   const voice = createVoice(db, now);
   const displayName = deps.displayName ?? (async () => '');
 
@@ -523,7 +525,7 @@ export function createCapture(deps: CaptureDeps) {
           .offset(data.offset)
           .limit(data.limit)
           .toArray(),
-        db.suggestions.count(),
+        stored.get(),
       ]);
       // Pictures stay in the database: a list has no use for them and would carry megabytes.
       return { items: items.map(({ screenshot: _picture, ...item }) => item), total };

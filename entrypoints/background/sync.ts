@@ -9,6 +9,7 @@ import { countUnsent } from './badge';
 import { createPopupLink } from './popup-link';
 import { defineHandlers } from './router';
 import { loadSyncConfig } from './settings';
+import { createKeptCount } from './suggestion-count';
 
 export const SYNC_ALARM = 'flywheel-sync';
 export const PULL_ALARM = 'flywheel-pull';
@@ -60,12 +61,15 @@ export function createSync({ db, log, onChange, engine: given }: SyncDeps) {
   });
   const pull = logged('pull', () => engine.drain().then(() => engine.pullStatuses()));
 
+  // Kept between writes: the popup asks at every open, and counting walks the rows.
+  const unsent = createKeptCount(db, () => countUnsent(db));
   const handlers = defineHandlers({
     async getSyncOverview() {
       const [config, status, pending, waiting] = await Promise.all([
         loadSyncConfig(db),
         syncStatusItem.getValue(),
-        countUnsent(db),
+        unsent.get(),
+        // Few rows (support and replies waiting): counted each time.
         countWaitingInteractions(db),
       ]);
       return { endpointUrl: config?.endpointUrl ?? '', status, pending, waiting };

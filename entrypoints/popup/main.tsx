@@ -1,7 +1,7 @@
 import '@/components/styles.css';
 import './style.css';
 import { render } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { type ExportFormat, ExportSection } from '@/components/ExportSection';
 import { PageOrphans } from '@/components/PageOrphans';
@@ -23,6 +23,11 @@ import type { Suggestion } from '@/utils/shared/suggestion';
 import { type ActivePage, usePageOrphans } from './use-page-orphans';
 
 const PAGE_SIZE = 50;
+/**
+ * The first list asked for: more than the popup shows at once, few enough to come and paint
+ * fast; the rest of the first PAGE_SIZE follows once it is on the screen.
+ */
+const FIRST_PAGE = 20;
 /** The most one request may ask for (see listSuggestions in utils/shared/messaging.ts). */
 const MAX_PER_REQUEST = 500;
 
@@ -62,9 +67,49 @@ async function downloadExport(format: ExportFormat): Promise<number> {
   return items.length;
 }
 
-// Asked before anything renders: the list is what the person opened the popup for.
-const firstPage = newestSuggestions(PAGE_SIZE);
+/**
+ * A change the background told of before the popup's own listener is in place (that is after
+ * its first paint): the first answers may already be behind it, so the list is asked again.
+ */
+let changedEarly = false;
+const stopEarlyListener = onEvents({
+  suggestionsChanged: () => {
+    changedEarly = true;
+  },
+});
+
+// Asked before anything renders: the list is what the person opened the popup for. The sync
+// bar's question goes second, so the background answers the list first.
+const firstPage = newestSuggestions(FIRST_PAGE);
 const firstOverview = sendMessage('getSyncOverview', {});
+
+/** The web page the popup was opened over, if it is one: asked once, used by every part. */
+const activePage: Promise<ActivePage | null> = browser.tabs
+  .query({ active: true, currentWindow: true })
+  .then(([tab]) => {
+    const pageUrl = normalizePageUrl(tab?.url);
+    return tab?.id !== undefined && pageUrl ? { tabId: tab.id, pageUrl } : null;
+  });
+
+/**
+ * How long the popup's first frame waits for those three answers: one frame with the list,
+ * the sync bar and the right button in it, instead of a frame without them and another, laid
+ * out again and shifted, a moment later. A slow background (one that is starting) gets no more
+ * than this before the rest shows.
+ */
+const FIRST_FRAME_WAIT_MS = 120;
+/** The answers that came in before the first render: its initial state. */
+const early: {
+  page?: Awaited<typeof firstPage>;
+  overview?: SyncOverview;
+  active?: ActivePage | null;
+} = {};
+// One that failed is shown by the popup itself, as it does after the first render.
+const firstAnswers = Promise.allSettled([
+  firstPage.then((page) => (early.page = page)),
+  firstOverview.then((overview) => (early.overview = overview)),
+  activePage.then((active) => (early.active = active)),
+]);
 
 /** A notification's click opens the list at its suggestion (`?suggestion=<id>`). */
 const focusedId = new URLSearchParams(location.search).get('suggestion') ?? undefined;
@@ -113,22 +158,14 @@ function connectToBackground(): { report: (message: PopupPortMessage) => void; e
   };
 }
 
-/** The web page the popup was opened over, if it is one: asked once, used by every part. */
-const activePage: Promise<ActivePage | null> = browser.tabs
-  .query({ active: true, currentWindow: true })
-  .then(([tab]) => {
-    const pageUrl = normalizePageUrl(tab?.url);
-    return tab?.id !== undefined && pageUrl ? { tabId: tab.id, pageUrl } : null;
-  });
-
 function Popup() {
-  const [tabId, setTabId] = useState<number | null>(null);
-  const [items, setItems] = useState<Suggestion[]>([]);
-  const [total, setTotal] = useState(0);
-  const [loaded, setLoaded] = useState(false);
+  const [tabId, setTabId] = useState<number | null>(() => early.active?.tabId ?? null);
+  const [items, setItems] = useState<Suggestion[]>(() => early.page?.items ?? []);
+  const [total, setTotal] = useState(() => early.page?.total ?? 0);
+  const [loaded, setLoaded] = useState(() => early.page !== undefined);
   const [error, setError] = useState<string | null>(null);
   const orphans = usePageOrphans(activePage);
-  const [overview, setOverview] = useState<SyncOverview | null>(null);
+  const [overview, setOverview] = useState<SyncOverview | null>(() => early.overview ?? null);
   const [syncing, setSyncing] = useState(false);
   const locale = uiLocale();
 
@@ -138,8 +175,10 @@ function Popup() {
       setItems(page.items);
       setTotal(page.total);
       setLoaded(true);
+      return page;
     } catch (e) {
       setError(describeError(e));
+      return null;
     }
   }, []);
 
@@ -152,23 +191,47 @@ function Popup() {
     [show],
   );
 
-  const showMore = async () => {
+  // The callbacks the list gets stay the same from render to render (see `list` below).
+  const shown = useRef(0);
+  shown.current = items.length;
+  const showMore = useCallback(async () => {
     try {
-      const page = await sendMessage('listSuggestions', { offset: items.length, limit: PAGE_SIZE });
+      const page = await sendMessage('listSuggestions', {
+        offset: shown.current,
+        limit: PAGE_SIZE,
+      });
       // A suggestion added meanwhile shifts the pages by one: never show one twice.
-      setItems((shown) => {
-        const ids = new Set(shown.map((s) => s.id));
-        return [...shown, ...page.items.filter((s) => !ids.has(s.id))];
+      setItems((before) => {
+        const ids = new Set(before.map((s) => s.id));
+        return [...before, ...page.items.filter((s) => !ids.has(s.id))];
       });
       setTotal(page.total);
     } catch (e) {
       setError(describeError(e));
     }
-  };
+  }, []);
 
   useEffect(() => {
     void activePage.then((page) => page && setTabId(page.tabId));
-    void show(firstPage);
+    void show(firstPage).then((first) => {
+      if (!first || first.items.length >= first.total) return;
+      // Once the first page is painted: the rest of the first PAGE_SIZE, kept after any
+      // page the person asked for meanwhile.
+      requestAnimationFrame(() =>
+        setTimeout(async () => {
+          try {
+            const page = await sendMessage('listSuggestions', { offset: 0, limit: PAGE_SIZE });
+            setItems((before) => {
+              const ids = new Set(page.items.map((s) => s.id));
+              return [...page.items, ...before.filter((s) => !ids.has(s.id))];
+            });
+            setTotal(page.total);
+          } catch (e) {
+            setError(describeError(e));
+          }
+        }),
+      );
+    });
     void firstOverview.then(setOverview, (e) => setError(describeError(e)));
   }, [show]);
 
@@ -195,26 +258,69 @@ function Popup() {
 
   // The unread updates on the screen: seen once the person closes the popup, not before.
   useEffect(() => {
-    const shown = items.flatMap((s) => (s.unread ? [{ id: s.id, at: s.unread.at }] : []));
-    if (shown.length > 0) link?.report({ kind: 'shown', items: shown.slice(0, 500) });
+    const unread = items.flatMap((s) => (s.unread ? [{ id: s.id, at: s.unread.at }] : []));
+    if (unread.length > 0) link?.report({ kind: 'shown', items: unread.slice(0, 500) });
   }, [items, link]);
 
-  useEffect(
-    () => onEvents({ suggestionsChanged: () => void load(Math.max(items.length, PAGE_SIZE)) }),
-    [load, items.length],
-  );
+  useEffect(() => {
+    const stop = onEvents({
+      suggestionsChanged: () => void load(Math.max(shown.current, PAGE_SIZE)),
+    });
+    stopEarlyListener();
+    if (changedEarly) {
+      changedEarly = false;
+      void load(Math.max(shown.current, PAGE_SIZE));
+    }
+    return stop;
+  }, [load]);
 
   const syncNow = async () => {
     setSyncing(true);
     try {
       await sendMessage('syncNow', {});
-      await load(Math.max(items.length, PAGE_SIZE));
+      await load(Math.max(shown.current, PAGE_SIZE));
     } catch (e) {
       setError(describeError(e));
     } finally {
       setSyncing(false);
     }
   };
+
+  // Made again only when what it shows changed: the sync bar, the orphans or the port coming
+  // in do not make the whole list again.
+  const list = useMemo(
+    () =>
+      loaded ? (
+        <SuggestionList
+          suggestions={items}
+          total={total}
+          now={Date.now()}
+          locale={locale}
+          focusedId={focusedId}
+          onOpen={(s) => {
+            // Opening it is seeing it.
+            if (s.unread) {
+              void sendMessage('markSeen', { items: [{ id: s.id, at: s.unread.at }] }).catch((e) =>
+                setError(describeError(e)),
+              );
+            }
+            void browser.tabs.create({ url: s.pageUrl });
+          }}
+          onRetry={(s) =>
+            void sendMessage('retrySuggestion', { id: s.id }).catch((e) =>
+              setError(describeError(e)),
+            )
+          }
+          onKeep={(s, keep) =>
+            void sendMessage('resolveConflict', { id: s.id, keep }).catch((e) =>
+              setError(describeError(e)),
+            )
+          }
+          onShowMore={() => void showMore()}
+        />
+      ) : null,
+    [loaded, items, total, locale, showMore],
+  );
 
   const suggestHere = async () => {
     if (tabId === null) return;
@@ -257,35 +363,7 @@ function Popup() {
       <PageOrphans orphans={orphans} />
       <section aria-labelledby="list-heading">
         <h2 id="list-heading">{t('popupListHeading')}</h2>
-        {loaded ? (
-          <SuggestionList
-            suggestions={items}
-            total={total}
-            now={Date.now()}
-            locale={locale}
-            focusedId={focusedId}
-            onOpen={(s) => {
-              // Opening it is seeing it.
-              if (s.unread) {
-                void sendMessage('markSeen', { items: [{ id: s.id, at: s.unread.at }] }).catch(
-                  (e) => setError(describeError(e)),
-                );
-              }
-              void browser.tabs.create({ url: s.pageUrl });
-            }}
-            onRetry={(s) =>
-              void sendMessage('retrySuggestion', { id: s.id }).catch((e) =>
-                setError(describeError(e)),
-              )
-            }
-            onKeep={(s, keep) =>
-              void sendMessage('resolveConflict', { id: s.id, keep }).catch((e) =>
-                setError(describeError(e)),
-              )
-            }
-            onShowMore={() => void showMore()}
-          />
-        ) : null}
+        {list}
       </section>
       <ExportSection
         disabled={!loaded || total === 0}
@@ -305,4 +383,9 @@ function Popup() {
 document.documentElement.lang = uiLocale();
 document.title = t('extName');
 const root = document.getElementById('app');
-if (root) render(<Popup />, root);
+if (root) {
+  void Promise.race([
+    firstAnswers,
+    new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_WAIT_MS)),
+  ]).then(() => render(<Popup />, root));
+}

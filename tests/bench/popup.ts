@@ -42,7 +42,7 @@ interface BenchWindow {
 
 // A string, not a function: the TypeScript loader may wrap functions in helpers the page lacks.
 // Runs before the popup's own scripts; all times are ms since the popup's navigation start.
-const INSTRUMENT = `(() => {
+export const INSTRUMENT = `(() => {
   const bench = { longTasks: [] };
   window.__bench = bench;
   try {

@@ -188,7 +188,8 @@ describe('sending suggestions to the endpoint', () => {
       'Check whether a framework contract covers the item in the supplier catalogue.',
     );
     await expect.poll(() => proxy.stats.requests, { timeout: 10_000 }).toBeGreaterThan(0);
-    expect(await statusInPopup(text)).toBe('Queued');
+    // Between tries it waits as Queued (a try in flight shows Sending for a moment).
+    await expect.poll(() => statusInPopup(text), { timeout: 10_000 }).toBe('Queued');
     expect(await rowsFor(text)).toBe(0);
 
     proxy.setFaults(() => ({ kind: 'pass' }));
