@@ -30,6 +30,15 @@ import {
   sha256,
   toWireAnnotation,
 } from './representation';
+import {
+  SCREENSHOT_SUFFIX,
+  type ScreenshotBytes,
+  type ScreenshotChange,
+  screenshotEtag,
+  screenshotIri,
+  splitScreenshot,
+  storedScreenshotFormat,
+} from './screenshots';
 import type { AnnotationRecord, ListedPage, ListQuery, Store } from './store';
 
 export const CONTAINER_PATH = '/annotations/';
@@ -48,6 +57,8 @@ export interface AnnotationRouteOptions {
    */
   verifiedIdentity?: boolean;
 }
+
+type NewScreenshot = ScreenshotBytes | undefined;
 
 type ParseResult<T> = { ok: true; value: T } | { ok: false; response: Response };
 
@@ -116,6 +127,16 @@ async function readBody<Schema extends v.GenericSchema>(
       })),
     ),
   };
+}
+
+function invalidScreenshot(c: Context<AppEnv>, message: string): Response {
+  return problemResponse(
+    c,
+    400,
+    'invalid-annotation',
+    'The body is not a valid Flywheel annotation',
+    [{ path: 'body', message }],
+  );
 }
 
 function notFound(c: Context<AppEnv>): Response {
@@ -241,6 +262,15 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
 
     let parentId: string | null = null;
     let targetSource: string;
+    let stored: Record<string, unknown> = annotation;
+    let screenshot: NewScreenshot;
+    if (annotation.motivation === 'editing') {
+      // The picture is kept apart from the document; the document keeps its type and format.
+      const split = splitScreenshot(annotation);
+      if (!split.ok) return invalidScreenshot(c, split.message);
+      stored = split.document;
+      screenshot = split.change.kind === 'replace' ? split.change.screenshot : undefined;
+    }
     if (annotation.motivation === 'replying') {
       const parent = await findReplyParent(store, containerUrl, annotation.target);
       if (!parent) {
@@ -264,9 +294,11 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
       targetSource,
       parentId,
       idempotencyKey,
-      // The client's own body: a resend is recognised whatever the server adds to it.
+      // The client's own body, its screenshot's data: IRI included: a resend is recognised
+      // whatever the server adds to it or keeps apart from it.
       requestHash: sha256(canonicalJson(annotation)),
-      document: withIdentity(c, annotation),
+      document: withIdentity(c, stored as typeof annotation),
+      screenshot,
       authorSecretHash: secret.value === undefined ? null : sha256(secret.value),
       // The server says who is an owner: the token's role, never a field of the body.
       fromOwner: isReply && c.get('role') === 'owner',
@@ -366,6 +398,7 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
 
     let document: Record<string, unknown>;
     let targetSource = current.targetSource;
+    let screenshot: ScreenshotChange = { kind: 'none' };
     if (current.kind === 'reply') {
       const parsed = await readBody(c, IncomingReplySchema);
       if (!parsed.ok) return parsed.response;
@@ -376,7 +409,15 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
     } else {
       const parsed = await readBody(c, IncomingSuggestionSchema);
       if (!parsed.ok) return parsed.response;
-      document = withIdentity(c, parsed.value);
+      // Its own screenshot IRI sent back keeps the picture; a data: IRI replaces it; no Image
+      // body removes it.
+      const split = splitScreenshot(parsed.value, {
+        iri: screenshotIri(annotationIri(containerUrl, current.id)),
+        format: storedScreenshotFormat(current.document),
+      });
+      if (!split.ok) return invalidScreenshot(c, split.message);
+      document = withIdentity(c, split.document);
+      screenshot = split.change;
       targetSource = parsed.value.target.source;
     }
     if (!ifMatchHits(ifMatch, etagOf(current))) return preconditionFailed(c, current);
@@ -385,6 +426,7 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
       current.revision,
       document,
       targetSource,
+      screenshot,
     );
     if (!updated) {
       // Changed or deleted between our read and our write.
@@ -410,6 +452,31 @@ export function registerAnnotationRoutes(app: Hono<AppEnv>, options: AnnotationR
       return latest && !latest.deletedAt ? preconditionFailed(c, latest) : gone(c);
     }
     return c.body(null, 204);
+  });
+
+  // The picture a suggestion's Image body names: read like the annotation itself.
+  app.get(`${CONTAINER_PATH}:id${SCREENSHOT_SUFFIX}`, async (c) => {
+    const id = c.req.param('id').toLowerCase();
+    const found = isUuid(id) ? await store.getScreenshot(id) : undefined;
+    if (!found) return notFound(c);
+    if (found.deleted) return gone(c);
+    const { screenshot } = found;
+    if (!screenshot)
+      return problemResponse(c, 404, 'not-found', 'This annotation has no screenshot');
+    const etag = screenshotEtag(screenshot.sha256);
+    const headers = {
+      ETag: etag,
+      // Whoever may read the suggestion: no shared cache keeps it, and a replaced picture is
+      // asked for again (its ETag answers 304 while it is the same).
+      'Cache-Control': 'private, no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    };
+    if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    return c.body(screenshot.bytes as Uint8Array<ArrayBuffer>, 200, {
+      ...headers,
+      'Content-Type': screenshot.mediaType,
+    });
   });
 
   for (const voted of [true, false]) {

@@ -1,6 +1,7 @@
 // How stored rows look on the wire, and the HTTP validators (ETags) derived from them.
 import { createHash } from 'node:crypto';
 import { ANNOTATION_CONTEXT } from '../utils/protocol/annotation';
+import { bodyWithReference } from './screenshots';
 import type { AnnotationRecord } from './store';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -34,16 +35,19 @@ export function toWireAnnotation(
     created,
     ...fields
   } = record.document;
+  const iri = annotationIri(containerUrl, record.id);
   const common = {
     // Items inside a page share the page's context, as in the W3C protocol's examples.
     ...(withContext ? { '@context': ANNOTATION_CONTEXT } : {}),
-    id: annotationIri(containerUrl, record.id),
+    id: iri,
     type,
     motivation,
     // The client's `created` says when the person wrote it (perhaps offline); else ours.
     created: typeof created === 'string' ? created : record.createdAt.toISOString(),
     modified: record.modifiedAt.toISOString(),
     ...fields,
+    // A screenshot is named by its own IRI, never carried inline (server/screenshots.ts).
+    ...('body' in fields ? { body: bodyWithReference(fields.body, iri) } : {}),
   };
   if (record.kind === 'reply') {
     return {

@@ -3,6 +3,7 @@
 // transactions, and races are settled by constraints rather than by check-then-write.
 import type { SuggestionStatus } from '../utils/protocol/annotation';
 import type { Database, QueryOptions } from './database';
+import { asBytes, type ScreenshotBytes, type ScreenshotChange } from './screenshots';
 
 /** The reads every page view and status poll makes: prepared once per connection. */
 const PREPARED: QueryOptions = { prepare: true };
@@ -104,6 +105,14 @@ export interface NewAnnotation {
   authorSecretHash?: string | null;
   /** Only the server decides this: an owner token or the triage page posted the reply. */
   fromOwner?: boolean;
+  /** The picture its Image body names, kept apart from the document (migration 005). */
+  screenshot?: ScreenshotBytes;
+}
+
+/** A stored screenshot with the state of its annotation; undefined: no such annotation. */
+export interface StoredScreenshot {
+  deleted: boolean;
+  screenshot: ScreenshotBytes | undefined;
 }
 
 export type CreateOutcome =
@@ -160,6 +169,9 @@ export function createStore(db: Database) {
          UPDATE annotations
             SET reply_count = reply_count + 1, revision = revision + 1, modified_at = now()
           WHERE id = $4 AND EXISTS (SELECT 1 FROM inserted)
+       ), shot AS (
+         INSERT INTO screenshots (annotation_id, media_type, bytes, sha256)
+           SELECT id, $10::text, $11::bytea, $12::text FROM inserted WHERE $10::text IS NOT NULL
        ), touched AS (SELECT target_source FROM inserted), ${BUMP_PAGES}
        SELECT ${COLUMNS} FROM inserted`,
       [
@@ -172,6 +184,9 @@ export function createStore(db: Database) {
         JSON.stringify(annotation.document),
         annotation.authorSecretHash ?? null,
         annotation.fromOwner ?? false,
+        annotation.screenshot?.mediaType ?? null,
+        annotation.screenshot?.bytes ?? null,
+        annotation.screenshot?.sha256 ?? null,
       ],
     );
     if (inserted[0]) return { outcome: 'created', record: toRecord(inserted[0]) };
@@ -196,7 +211,26 @@ export function createStore(db: Database) {
     expectedRevision: number,
     document: Record<string, unknown>,
     targetSource: string,
+    screenshot: ScreenshotChange,
   ): Promise<AnnotationRecord | undefined> {
+    // The picture changes in the same statement as the document that names it.
+    const params: unknown[] = [id, expectedRevision, JSON.stringify(document), targetSource];
+    let shot = '';
+    if (screenshot.kind === 'none') {
+      shot = `, shot AS (DELETE FROM screenshots WHERE annotation_id IN (SELECT id FROM updated))`;
+    } else if (screenshot.kind === 'replace') {
+      params.push(
+        screenshot.screenshot.mediaType,
+        screenshot.screenshot.bytes,
+        screenshot.screenshot.sha256,
+      );
+      shot = `, shot AS (
+         INSERT INTO screenshots (annotation_id, media_type, bytes, sha256)
+           SELECT id, $5::text, $6::bytea, $7::text FROM updated
+         ON CONFLICT (annotation_id) DO UPDATE
+           SET media_type = EXCLUDED.media_type, bytes = EXCLUDED.bytes,
+               sha256 = EXCLUDED.sha256, created_at = now())`;
+    }
     const rows = await db.query<AnnotationRow>(
       `WITH previous AS (
          SELECT ${PAGE_OF('a')} AS target_source FROM annotations a
@@ -206,12 +240,12 @@ export function createStore(db: Database) {
             SET document = $3::jsonb, target_source = $4, revision = revision + 1, modified_at = now()
           WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
           RETURNING ${COLUMNS}
-       ), touched AS (
+       )${shot}, touched AS (
          SELECT target_source FROM previous WHERE EXISTS (SELECT 1 FROM updated)
          UNION SELECT ${PAGE_OF('u')} FROM updated u
        ), ${BUMP_PAGES}
        SELECT ${COLUMNS} FROM updated`,
-      [id, expectedRevision, JSON.stringify(document), targetSource],
+      params,
     );
     return rows[0] && toRecord(rows[0]);
   }
@@ -224,6 +258,9 @@ export function createStore(db: Database) {
             SET deleted_at = now(), revision = revision + 1, modified_at = now()
           WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
           RETURNING id, parent_id, target_source
+       ), screenshots_removed AS (
+         -- A deleted suggestion's picture goes at once; the tombstone keeps no copy.
+         DELETE FROM screenshots WHERE annotation_id IN (SELECT id FROM removed)
        ), replies_removed AS (
          UPDATE annotations SET deleted_at = now(), revision = revision + 1, modified_at = now()
           WHERE parent_id IN (SELECT id FROM removed) AND deleted_at IS NULL
@@ -302,7 +339,8 @@ export function createStore(db: Database) {
                   '{"id":"' || ${container} || id || '",' ||
                   CASE WHEN parent_id IS NULL THEN ''
                        ELSE '"target":"' || ${container} || parent_id || '",' END ||
-                  listing_tail AS item
+                  -- The screenshot's IRI where migration 005 left U+0001 for it.
+                  replace(listing_tail, chr(1), ${container} || id || '/screenshot') AS item
              FROM annotations WHERE ${pageFilter} ORDER BY seq LIMIT ${limit} + 1
          ) page`,
       params,
@@ -419,6 +457,30 @@ export function createStore(db: Database) {
     return { suggestions, replies: replyRows.map(toRecord) };
   }
 
+  /** An annotation's screenshot, and whether the annotation was deleted. */
+  async function getScreenshot(id: string): Promise<StoredScreenshot | undefined> {
+    const [row] = await db.query<{
+      deleted: boolean;
+      media_type: ScreenshotBytes['mediaType'] | null;
+      bytes: Uint8Array | null;
+      sha256: string | null;
+    }>(
+      `SELECT a.deleted_at IS NOT NULL AS deleted, s.media_type, s.bytes, s.sha256
+         FROM annotations a LEFT JOIN screenshots s ON s.annotation_id = a.id
+        WHERE a.id = $1`,
+      [id],
+      PREPARED,
+    );
+    if (!row) return undefined;
+    return {
+      deleted: row.deleted,
+      screenshot:
+        row.media_type === null || row.bytes === null || row.sha256 === null
+          ? undefined
+          : { mediaType: row.media_type, bytes: asBytes(row.bytes), sha256: row.sha256 },
+    };
+  }
+
   /** The revision of a page's listings; 0 for a page nothing was ever written to. */
   async function pageRevision(targetSource: string): Promise<string> {
     const [row] = await db.query<{ revision: string | number }>(
@@ -467,6 +529,7 @@ export function createStore(db: Database) {
     revisionOf,
     revisionsOf,
     getAnnotation,
+    getScreenshot,
     createAnnotation,
     replaceAnnotation,
     deleteAnnotation,

@@ -15,7 +15,8 @@ import {
 import type { AppEnv } from '../app-env';
 import { roleAllows, type TokenRegistry } from '../auth';
 import type { Database } from '../database';
-import { annotationIri, canonicalJson, isUuid, sha256 } from '../representation';
+import { annotationIri, canonicalJson, isUuid, noneMatchHits, sha256 } from '../representation';
+import { screenshotEtag } from '../screenshots';
 import type { Store } from '../store';
 import { formTokenMatches, originGuard } from './csrf';
 import { readFilter, workbenchUrl } from './filters';
@@ -43,7 +44,7 @@ export interface TriageOptions {
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
   // Our own form posts name our origin (no-referrer made Chromium send `Origin: null`); the
   // triage URL (its search words) never reaches the intranet pages it links to.
@@ -147,6 +148,28 @@ export function registerTriageRoutes(app: Hono<AppEnv>, options: TriageOptions) 
       }),
       session,
     );
+  });
+
+  // A suggestion's screenshot for the page's <img>: the session's, under the cookie's path.
+  app.get('/triage/screenshots/:id', async (c) => {
+    const session = await currentSession(c);
+    if (session === null) return page(c, 401, signInView(STRINGS.sessionEnded));
+    const id = c.req.param('id').toLowerCase();
+    const found = isUuid(id) ? await store.getScreenshot(id) : undefined;
+    const screenshot = found && !found.deleted ? found.screenshot : undefined;
+    if (!screenshot) return page(c, 404, messageView(STRINGS.noSuchSuggestion), session);
+    const etag = screenshotEtag(screenshot.sha256);
+    const headers = {
+      ETag: etag,
+      'Cache-Control': 'private, no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    };
+    if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    return c.body(screenshot.bytes as Uint8Array<ArrayBuffer>, 200, {
+      ...headers,
+      'Content-Type': screenshot.mediaType,
+    });
   });
 
   app.post('/triage/login', async (c) => {

@@ -245,14 +245,12 @@ function authorOf(document: SuggestionDocument): string | undefined {
 }
 
 /**
- * The screenshot, if the suggestion has one: shown only as a `data:` IRI of an image the wire
- * accepts (the page's policy allows `img-src data:`, nothing more), never fetched from elsewhere.
+ * The screenshot, if the suggestion has one: fetched from this page's own route (the session's
+ * cookie goes with it; the page's policy allows `img-src 'self'`, nothing more).
  */
-function screenshotOf(document: SuggestionDocument): Markup | '' {
-  const image = document.body?.find((body) => body.type === 'Image');
-  const iri = image?.id;
-  if (!iri || !/^data:image\/(?:webp|jpeg|png);base64,[A-Za-z0-9+/]*={0,2}$/.test(iri)) return '';
-  return html`<figure class="screenshot"><img src="${iri}" alt="${STRINGS.screenshot}"></figure>`;
+function screenshotOf(document: SuggestionDocument, id: string): Markup | '' {
+  if (!document.body?.some((body) => body.type === 'Image')) return '';
+  return html`<figure class="screenshot"><img src="/triage/screenshots/${id}" alt="${STRINGS.screenshot}"></figure>`;
 }
 
 /** The page context (as the wire's schema accepts it): what the owner needs to reproduce it. */
@@ -297,7 +295,7 @@ ${
     : html`<p class="meta">${STRINGS.wholePage}</p>`
 }
 <p class="text">${text}</p>
-${screenshotOf(document)}
+${screenshotOf(document, suggestion.id)}
 ${pageContextOf(document, headingId)}
 <ul class="meta">
 <li>${STRINGS.status}: <strong>${STATUS_WORDS[suggestion.status]}</strong></li>

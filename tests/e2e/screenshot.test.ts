@@ -1,7 +1,8 @@
 /// <reference types="chrome" />
 // Attach screenshot, as a person does it: select a step, open the editor, attach a screenshot,
 // black out a part of it, submit; the endpoint stores the picture (blacked out, within the
-// limit) and the page context, and the triage page shows both.
+// limit) apart from the document and serves it at `<annotation IRI>/screenshot`, with the
+// page context, and the triage page shows both.
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -96,12 +97,14 @@ interface StoredDocument {
   };
 }
 
-async function storedDocument(text: string): Promise<StoredDocument | undefined> {
-  const rows = await server.database.query<{ document: StoredDocument }>(
-    `SELECT document FROM annotations WHERE document->'body'->0->>'value' = $1`,
+async function storedDocument(
+  text: string,
+): Promise<(StoredDocument & { annotationId: string }) | undefined> {
+  const rows = await server.database.query<{ id: string; document: StoredDocument }>(
+    `SELECT id, document FROM annotations WHERE document->'body'->0->>'value' = $1`,
     [text],
   );
-  return rows[0]?.document;
+  return rows[0] && { ...rows[0].document, annotationId: rows[0].id };
 }
 
 /** The mean brightness (0-255) of a part of an image, each part given as fractions of it. */
@@ -185,7 +188,7 @@ describe('a screenshot with a suggestion', () => {
     await editor.getByRole('button', { name: 'Submit' }).click();
     await editor.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
 
-    let found: StoredDocument | undefined;
+    let found: (StoredDocument & { annotationId: string }) | undefined;
     await waitFor(
       async () => {
         found = await storedDocument(text);
@@ -194,13 +197,18 @@ describe('a screenshot with a suggestion', () => {
       'the suggestion at the endpoint',
       20_000,
     );
-    const stored = found as StoredDocument;
+    const stored = found as StoredDocument & { annotationId: string };
     const image = stored.body.find((body) => body.type === 'Image');
     expect(image?.purpose).toBeUndefined();
     expect(image?.format).toMatch(/^image\/(webp|jpeg)$/);
-    const iri = image?.id ?? '';
-    expect(iri.startsWith(`data:${image?.format};base64,`)).toBe(true);
-    const bytes = Buffer.from(iri.slice(iri.indexOf(',') + 1), 'base64').length;
+    // The document keeps no copy of the picture: it is served from its own IRI.
+    expect(image?.id).toBeUndefined();
+    const picture = await fetch(`${server.containerUrl}${stored.annotationId}/screenshot`);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get('content-type')).toBe(image?.format);
+    const sent = Buffer.from(await picture.arrayBuffer());
+    const iri = `data:${image?.format};base64,${sent.toString('base64')}`;
+    const bytes = sent.length;
     expect(bytes).toBeGreaterThan(500);
     expect(bytes).toBeLessThanOrEqual(LIMITS.screenshotBytes);
     console.log(`screenshot: preview ${captureMs} ms after the press; sent ${bytes} bytes`);

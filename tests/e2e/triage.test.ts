@@ -42,6 +42,8 @@ const ids: { signed: string; anonymous: string; markup: string; long: string } =
   markup: '',
   long: '',
 };
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const MARKUP_TEXT = '<img src=x onerror="document.title=\'pwned\'"><script>alert(1)</script> fix';
 
 beforeAll(async () => {
@@ -81,13 +83,17 @@ beforeAll(async () => {
     )
   ).body.id;
   ids.anonymous = (
-    await create(
-      server.containerUrl,
-      suggestion(pageUrl, 'Two days is too short in the holidays', {
+    await create(server.containerUrl, {
+      ...suggestion(pageUrl, 'Two days is too short in the holidays', {
         ...about,
         category: 'outdated',
       }),
-    )
+      body: [
+        ...suggestion(pageUrl, 'Two days is too short in the holidays').body,
+        // A 1 x 1 PNG: the triage page shows it from its own session-bound route.
+        { type: 'Image', id: `data:image/png;base64,${ONE_PIXEL_PNG}`, format: 'image/png' },
+      ],
+    })
   ).body.id;
   ids.markup = (
     await create(server.containerUrl, suggestion(site.url('/other.html'), MARKUP_TEXT))
@@ -145,6 +151,16 @@ async function axeViolations(page: Page): Promise<string[]> {
   return violations;
 }
 
+/** Waits until an image has loaded, and fails if it cannot be decoded. */
+async function waitForImage(image: ReturnType<Page['locator']>): Promise<void> {
+  const width = await image.evaluate(async (element) => {
+    const img = element as HTMLImageElement;
+    await img.decode();
+    return img.naturalWidth;
+  });
+  expect(width).toBe(1);
+}
+
 async function signIn(page: Page): Promise<void> {
   await page.goto(`${server.url}/triage`);
   await page.getByLabel('Access token').fill(TOKENS.owner);
@@ -177,7 +193,13 @@ describe('triage page in Chromium', () => {
       // HTML in a suggestion is shown as its text, and does nothing.
       const markup = articleFor(page, 'onerror');
       expect(await markup.locator('.text').textContent()).toBe(MARKUP_TEXT);
-      expect(await page.locator('main img, main script').count()).toBe(0);
+      expect(await markup.locator('img').count()).toBe(0);
+      expect(await page.locator('main script').count()).toBe(0);
+      // The one screenshot comes from the page's own route, with the session's cookie.
+      const shot = articleFor(page, 'Two days is too short').getByRole('img');
+      expect(await page.locator('main img').count()).toBe(1);
+      expect(await shot.getAttribute('src')).toBe(`/triage/screenshots/${idOf(ids.anonymous)}`);
+      await waitForImage(shot);
       expect(await page.title()).toBe('Flywheel triage');
 
       // The anonymous suggestion says so, and nothing of its author is on the page.

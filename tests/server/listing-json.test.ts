@@ -73,8 +73,10 @@ describe.each(DATABASE_KINDS)('stored listing JSON on %s', (kind) => {
       const record = await store.getAnnotation(row.id);
       if (!record) throw new Error(`no row ${row.id}`);
       const target = row.parent_id ? `"target":${JSON.stringify(container + row.parent_id)},` : '';
+      // The listing query puts a screenshot's IRI where the text holds U+0001 (migration 005).
+      const tail = row.listing_tail.replaceAll('\u0001', `${container}${row.id}/screenshot`);
       const stored = JSON.parse(
-        `{"id":${JSON.stringify(container + row.id)},${target}${row.listing_tail}`,
+        `{"id":${JSON.stringify(container + row.id)},${target}${tail}`,
       ) as unknown;
       expect(stored, `annotation ${row.id}`).toEqual(
         toWireAnnotation(record, container, { withContext: false }),
@@ -103,14 +105,29 @@ describe.each(DATABASE_KINDS)('stored listing JSON on %s', (kind) => {
       }),
     );
     const anonymous = await create(container, suggestion(page, 'Anonymous one'));
+    // With a screenshot: named by reference in the stored text as in GET (migration 005).
+    const base = suggestion(page, 'With a picture: "\u0001" in text stays text');
+    const pictured = await create(container, {
+      ...base,
+      body: [
+        ...base.body,
+        { type: 'Image', id: 'data:image/png;base64,iVBORw0KGgo=', format: 'image/png' },
+      ],
+    });
+    expect(pictured.response.status).toBe(201);
     // A suggestion about the whole page, without a client `created` (the server's is used).
     const { created: _created, ...withoutCreated } = suggestion(page, 'The whole page');
     const wholePage = await create(container, { ...withoutCreated, target: page });
     expect(wholePage.response.status).toBe(201);
     await expectStoredEqualsFresh(page);
-    let items = await expectListingEqualsGets(page, 3);
+    let items = await expectListingEqualsGets(page, 4);
     expect(items.find((item) => item.id === wholePage.body.id)?.target).toBe(page);
     expect(items.find((item) => item.id === anonymous.body.id)).not.toHaveProperty('creator');
+    expect(items.find((item) => item.id === pictured.body.id)?.body).toContainEqual({
+      type: 'Image',
+      id: `${pictured.body.id}/screenshot`,
+      format: 'image/png',
+    });
 
     await call(`${signed.body.id}/votes/voter-${randomUUID()}`, { method: 'PUT' });
     const voter = `voter-${randomUUID()}`;
@@ -122,7 +139,7 @@ describe.each(DATABASE_KINDS)('stored listing JSON on %s', (kind) => {
       token: TOKENS.owner,
     });
     await expectStoredEqualsFresh(page);
-    items = await expectListingEqualsGets(page, 3);
+    items = await expectListingEqualsGets(page, 4);
     const signedItem = items.find((item) => item.id === signed.body.id);
     expect(signedItem).toMatchObject({
       voteCount: 1,
@@ -154,7 +171,7 @@ describe.each(DATABASE_KINDS)('stored listing JSON on %s', (kind) => {
     });
     expect(deletedReply.status).toBe(204);
     await expectStoredEqualsFresh(page);
-    items = await expectListingEqualsGets(page, 3);
+    items = await expectListingEqualsGets(page, 4);
     expect(items.find((item) => item.id === signed.body.id)).toMatchObject({
       replyCount: 1,
       category: 'clarity',
@@ -167,7 +184,7 @@ describe.each(DATABASE_KINDS)('stored listing JSON on %s', (kind) => {
     });
     expect(removed.status).toBe(204);
     await expectStoredEqualsFresh(page);
-    items = await expectListingEqualsGets(page, 2);
+    items = await expectListingEqualsGets(page, 3);
     expect(items.map((item) => item.id)).not.toContain(anonymous.body.id);
   });
 

@@ -131,11 +131,25 @@ export function dataIriBytes(iri: string): number {
   return base64Bytes(iri.slice(iri.indexOf(',') + 1));
 }
 
+/** True for a screenshot sent as a `data:` IRI (the picture itself). */
+export function isScreenshotDataIri(iri: string): boolean {
+  return SCREENSHOT_IRI.test(iri);
+}
+
+/**
+ * The form an endpoint answers a screenshot in: `<annotation IRI>/screenshot`, an External Web
+ * Resource it serves apart (docs/protocol.md). A client may send it back on PUT (it keeps the
+ * stored picture); the endpoint refuses any other such IRI.
+ */
+const SCREENSHOT_REFERENCE = /^https?:\/\/[^\s]+\/screenshot$/;
+const MAX_SCREENSHOT_REFERENCE = LIMITS.url + '/screenshot'.length;
+
 /**
  * A screenshot of the page, cropped to what the suggestion is about: an Image body whose IRI is
  * a `data:` IRI (RFC 2397), as the W3C model has it for any External Web Resource
  * (`TextualBody` is its only embedded kind, and `value` is for text alone). No `purpose`: the
- * model gives one only to Textual Bodies and Specific Resources (3.3.5).
+ * model gives one only to Textual Bodies and Specific Resources (3.3.5). Endpoints answer it by
+ * reference (`<annotation IRI>/screenshot`), which is accepted too.
  */
 const screenshotBody = v.pipe(
   v.object({
@@ -145,17 +159,22 @@ const screenshotBody = v.pipe(
         MAX_SCREENSHOT_IRI,
         `a screenshot must be at most ${LIMITS.screenshotBytes / 1024} KB`,
       ),
-      v.regex(SCREENSHOT_IRI, 'a screenshot must be a base64 data: IRI of a WebP, JPEG or PNG'),
+      v.check(
+        (iri) =>
+          SCREENSHOT_IRI.test(iri) ||
+          (iri.length <= MAX_SCREENSHOT_REFERENCE && SCREENSHOT_REFERENCE.test(iri)),
+        "a screenshot must be a base64 data: IRI of a WebP, JPEG or PNG (or the endpoint's own IRI of it)",
+      ),
     ),
     type: v.literal('Image'),
     format: v.picklist(SCREENSHOT_FORMATS),
   }),
   v.check(
-    (body) => dataIriBytes(body.id) <= LIMITS.screenshotBytes,
+    (body) => !isScreenshotDataIri(body.id) || dataIriBytes(body.id) <= LIMITS.screenshotBytes,
     `a screenshot must be at most ${LIMITS.screenshotBytes / 1024} KB`,
   ),
   v.check(
-    (body) => SCREENSHOT_IRI.exec(body.id)?.[1] === body.format,
+    (body) => !isScreenshotDataIri(body.id) || SCREENSHOT_IRI.exec(body.id)?.[1] === body.format,
     "a screenshot's format must be the media type of its data: IRI",
   ),
 );
