@@ -168,6 +168,51 @@ describe('a listing the endpoint answers late', () => {
     await page.close();
   });
 
+  it('keeps the marks a later view shows from what was kept, and adds the one the late listing brings', async () => {
+    const pageUrl = site.url('/purchase-order.html');
+    // Viewed before (the test above): both are kept. A colleague adds a third meanwhile.
+    await colleagueSuggests(
+      pageUrl,
+      'Ask three suppliers for a written quote and keep them with the request.',
+      'Two quotes are enough below 2,000 euros',
+    );
+    // Held back long enough to look at the page in between.
+    proxy.setListingDelay(2 * LATE_MS);
+    const page = await browser.context.newPage();
+    await page.goto(pageUrl);
+    await waitFor(
+      async () => (await accessibleTexts(page)).includes('2 suggestions on this page'),
+      'the kept listing',
+    );
+    // The page's own hold on the marks it shows now (the registry is the document's).
+    await page.evaluate(() => {
+      (window as { keptMarks?: Range[] }).keptMarks = [
+        ...(CSS.highlights.get('flywheel') as unknown as Set<Range>),
+      ];
+    });
+    // Taken before the endpoint answered this view.
+    expect(listingsOf(pageUrl)[1]?.status).toBe(0);
+    await waitFor(
+      async () => (await accessibleTexts(page)).includes('3 suggestions on this page'),
+      'the count after the late listing',
+      2 * LATE_MS + 15_000,
+    );
+    expect(await marked(page)).toEqual([
+      'Ask three suppliers for a written quote and keep them with the request.',
+      'Print the form and ask your manager to sign it.',
+      'Scan the signed form and send it to procurement by email.',
+    ]);
+    // The two it showed are the same marks, not taken down and drawn anew.
+    expect(
+      await page.evaluate(() => {
+        const now = CSS.highlights.get('flywheel') as unknown as Set<Range>;
+        return (window as { keptMarks?: Range[] }).keptMarks?.map((range) => now.has(range));
+      }),
+    ).toEqual([true, true]);
+    expect(listingsOf(pageUrl)).toHaveLength(2);
+    await page.close();
+  });
+
   it('tells nothing to a tab that has left the page before its listing landed', async () => {
     const leftUrl = site.url('/expense-claim.html');
     const nextUrl = site.url('/index.html');
