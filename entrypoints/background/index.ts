@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { db } from '@/utils/background/db';
 import { createErrorLog } from '@/utils/background/error-log';
-import { createPageListing, fetchReplies, LISTING_WAIT_MS } from '@/utils/background/page-listing';
+import { createPageListing, fetchReplies } from '@/utils/background/page-listing';
 import { endpointSettingsItem } from '@/utils/background/settings';
 import type { PageCommand } from '@/utils/shared/messaging';
 import { createBadge } from './badge';
@@ -35,6 +35,10 @@ export default defineBackground({
     const suggestionsChanged = coalesce(() => {
       badge.refresh();
       broadcast('suggestionsChanged', {});
+      // Tabs showing the page of a suggestion sent or withdrawn elsewhere mark it anew.
+      pageSuggestions
+        .suggestionsChanged()
+        .catch((error) => log.record('background', 'marks-changed', error));
     });
     const sync = createSync({ db, log, onChange: suggestionsChanged });
     // Capture checks the editor's capability for the screenshot's requests too.
@@ -75,20 +79,14 @@ export default defineBackground({
       reports,
       onAnchoringChanged: () => broadcast('anchoringChanged', {}),
       // One conditional request per page view; a slow endpoint gets a moment, then what is
-      // kept is shown and the answer is kept for the next view.
+      // kept is shown, and the page is told when the answer lands (page-suggestions.ts).
       async colleagues(pageUrl) {
         const config = await loadSyncConfig(db);
         if (!config) return listing.cached(pageUrl);
-        const asked = listing.refresh(pageUrl, config).catch(async (error) => {
-          await log.record('background', 'listing', error);
-          return listing.cached(pageUrl);
-        });
-        const waited = new Promise<null>((resolve) =>
-          setTimeout(() => resolve(null), LISTING_WAIT_MS),
-        );
-        return (await Promise.race([asked, waited])) ?? listing.cached(pageUrl);
+        return listing.view(pageUrl, config, (error) => log.record('background', 'listing', error));
       },
       keptColleagues: (pageUrl) => listing.cached(pageUrl),
+      onError: (error) => void log.record('background', 'marks-changed', error),
     });
     const settings = createSettings({
       db,

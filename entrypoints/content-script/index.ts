@@ -89,7 +89,9 @@ export default defineUnlistedScript({
           suggest().then(() => sendResponse(true));
           return true;
         }
-        editor.close();
+        // The page's marks changed: asked for again (ids and selectors, never their text).
+        if (command.command === 'marksChanged') marks?.reload();
+        else editor.close();
         sendResponse(true);
         return undefined;
       };

@@ -108,10 +108,29 @@ export function startPageMarks(
   async function anchorNow() {
     const run = ++runs;
     lastRun = performance.now();
-    const targets = items.map((s) => s.selectors);
-    const edited = world[EDITED_STEP_GLOBAL];
-    // No suggestions here: the page's text is never even read.
-    let ranges = items.length === 0 ? [] : await anchorAllWith(document, targets, edited);
+    // A mark still over the text it was anchored to stays as it is (asked again, the page
+    // keeps its marks and gains or loses only the difference); only the others are looked for.
+    const still = new Map(
+      anchored.filter((a) => a.range.toString() === a.text).map((a) => [JSON.stringify(a.mark), a]),
+    );
+    const ranges: (Range | null | undefined)[] = items.map(
+      (mark) => still.get(JSON.stringify(mark))?.range,
+    );
+    const todo = items.flatMap((_, i) => (ranges[i] ? [] : [i]));
+    const find = async (step: EditedStep | undefined) => {
+      // Nothing to look for: the page's text is never even read.
+      const found = todo.length
+        ? await anchorAllWith(
+            document,
+            todo.map((i) => (items[i] as PageMark).selectors),
+            step,
+          )
+        : [];
+      todo.forEach((i, j) => {
+        ranges[i] = found[j];
+      });
+    };
+    await find(world[EDITED_STEP_GLOBAL]);
     if (run !== runs || page.isInvalid) return;
     if (ranges.includes(undefined)) {
       // Some quote is not on the page verbatim: what was found is marked at once; the rest is
@@ -120,7 +139,7 @@ export function startPageMarks(
       show(ranges);
       const step = await loadEditedStep();
       if (run !== runs || page.isInvalid) return;
-      ranges = await anchorAllWith(document, targets, step);
+      await find(step);
       if (run !== runs || page.isInvalid) return;
     }
     show(ranges);

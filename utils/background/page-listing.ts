@@ -107,11 +107,32 @@ export function colleagueSuggestion(item: StoredSuggestion, markId: string): Col
   };
 }
 
+/** The listing a page view is shown, and the endpoint's answer if it came too late for it. */
+export interface ListingView {
+  /** The endpoint's answer if it came within the wait, else what is kept. */
+  items: ColleagueSuggestion[];
+  /**
+   * The endpoint's answer, when it came after `items` were taken from what is kept (what is
+   * kept then, if the request failed): whoever showed `items` may want to show it too.
+   */
+  late?: Promise<ColleagueSuggestion[]>;
+}
+
 export interface PageListing {
   /** Asks the endpoint about the page (conditionally) and keeps the answer; resolves with it. */
   refresh(pageUrl: string, config: ListingConfig): Promise<ColleagueSuggestion[]>;
   /** What is kept for the page, without asking. */
   cached(pageUrl: string): Promise<ColleagueSuggestion[]>;
+  /**
+   * One page view: one conditional request, waited on for `waitMs`; a slow endpoint's answer
+   * is kept (and handed over as `late`) when it comes. A failed request is told to `onError`.
+   */
+  view(
+    pageUrl: string,
+    config: ListingConfig,
+    onError: (error: unknown) => unknown,
+    waitMs?: number,
+  ): Promise<ListingView>;
 }
 
 export function createPageListing(
@@ -130,9 +151,22 @@ export function createPageListing(
     });
   }
 
-  return {
-    async cached(pageUrl) {
-      return (await db.pageListings.get(pageUrl))?.items ?? [];
+  const cached = async (pageUrl: string) => (await db.pageListings.get(pageUrl))?.items ?? [];
+
+  const listing: PageListing = {
+    cached,
+    async view(pageUrl, config, onError, waitMs = LISTING_WAIT_MS) {
+      const asked = listing.refresh(pageUrl, config).catch(async (error: unknown) => {
+        await onError(error);
+        return cached(pageUrl);
+      });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), waitMs);
+      });
+      const answer = await Promise.race([asked, waited]);
+      clearTimeout(timer);
+      return answer ? { items: answer } : { items: await cached(pageUrl), late: asked };
     },
     async refresh(pageUrl, config) {
       const kept = await db.pageListings.get(pageUrl);
@@ -162,4 +196,5 @@ export function createPageListing(
       return items;
     },
   };
+  return listing;
 }

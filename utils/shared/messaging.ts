@@ -528,9 +528,14 @@ export interface PageCommands {
   showEditor: Record<string, never>;
   /** The editor asked to be closed. */
   closeEditor: Record<string, never>;
+  /**
+   * What the page was given to mark changed (a slow endpoint's listing came, the person's own
+   * suggestion was sent or withdrawn elsewhere): ask again. It carries nothing of them.
+   */
+  marksChanged: Record<string, never>;
 }
 export type PageCommandType = keyof PageCommands;
-const PAGE_COMMANDS: readonly PageCommandType[] = ['showEditor', 'closeEditor'];
+const PAGE_COMMANDS: readonly PageCommandType[] = ['showEditor', 'closeEditor', 'marksChanged'];
 
 export interface PageCommand<K extends PageCommandType = PageCommandType> {
   command: K;
