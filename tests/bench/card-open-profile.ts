@@ -161,7 +161,9 @@ async function cardFrame(page: Page): Promise<Frame> {
     found = page.frames().find((f) => f.url().includes('/editor.html') && !f.isDetached());
     if (!found) return false;
     return found
-      .evaluate(() => (window as unknown as { __card?: { painted: number } }).__card?.painted > 0)
+      .evaluate(
+        () => ((window as unknown as { __card?: { painted: number } }).__card?.painted ?? 0) > 0,
+      )
       .catch(() => false);
   }, 'the card to show its text');
   return found as Frame;
