@@ -371,6 +371,10 @@ function summary(variant: Variant) {
     lines.push(`    DOMContentLoaded done    ${fmt(figure(list, (s) => s.domContentLoaded))}`);
     lines.push(`    card text in the DOM     ${fmt(figure(list, (s) => s.textInDom))}`);
     lines.push(`    frame after it drawn     ${fmt(figure(list, (s) => s.painted))}`);
+    // The frame's own part, without the browser's navigation and commit (the noisiest part).
+    lines.push(
+      `    drawn, from its document created ${fmt(figure(list, (s) => s.painted - s.created))}`,
+    );
   }
   return lines.join('\n');
 }
