@@ -1,8 +1,8 @@
 /// <reference types="chrome" />
-// The editor's state, asked of the background the moment the frame's document starts, while
-// its scripts and styles are still being fetched: a classic script in the document's head
-// (entrypoints/editor-boot.ts) runs this before the parser goes on, so the round trip to the
-// background overlaps the loading of the module scripts instead of following it. The module
+// The editor's state, asked of the background while the frame's module scripts and styles are
+// still being fetched: a small async classic script in the document's head
+// (entrypoints/editor-boot.ts) runs this as soon as it has loaded, so the round trip to the
+// background overlaps the loading of the modules instead of following it. The module
 // script (main.tsx) then takes what it started. Type imports only: this must stay tiny.
 import type { EditorState, Message } from '@/utils/shared/messaging';
 
@@ -26,6 +26,8 @@ function rejection(value: unknown): string | undefined {
 
 /** Reads the capability once, takes it out of the address, and asks for the state. */
 export function startEarlyLoad(): void {
+  // main.tsx came first (this script is async) and has taken the capability and asked itself.
+  if (!location.hash) return;
   const capability = location.hash.slice(1);
   history.replaceState(null, '', location.pathname);
   // The browser's own API: webextension-polyfill would make this script as big as the rest.

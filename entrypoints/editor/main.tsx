@@ -25,7 +25,7 @@ import { useSimilar } from './use-similar';
 const early =
   takeEarlyLoad() ??
   (() => {
-    // Without the early script (it failed to load): the same, from here.
+    // The early script has not run (it is async) or could not load: the same, from here.
     const fromAddress = location.hash.slice(1);
     history.replaceState(null, '', location.pathname);
     return {

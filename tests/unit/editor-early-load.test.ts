@@ -48,4 +48,12 @@ describe("the editor frame's early load", () => {
     startEarlyLoad();
     await expect(takeEarlyLoad()?.state).rejects.toThrow('errorNoEditorSession');
   });
+
+  it('does nothing after main.tsx took the capability first (the script is async)', () => {
+    history.replaceState(null, '', '/editor.html');
+    const sent = fakeChrome(async () => ({}));
+    startEarlyLoad();
+    expect(sent).toEqual([]);
+    expect(takeEarlyLoad()).toBeUndefined();
+  });
 });
