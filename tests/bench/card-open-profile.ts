@@ -3,7 +3,9 @@
 // of the extension compared with each other, interleaved in one run on the same pages.
 //
 //   node --import tsx tests/bench/card-open-profile.ts [rounds]
-//     CARD_PROFILE_DIRS="before=<built chrome-mv3 folder>,after=<another>" compares builds;
+//     CARD_PROFILE_DIRS="before=<built chrome-mv3 folder>,after=<another>" compares builds
+//     (each built for the benchmark's site: FLYWHEEL_SITES='http://127.0.0.1/*'
+//     FLYWHEEL_OUT_DIR=.output/<name> npx wxt build, in a checkout of each version);
 //     without it, this tree is built (benchmark build) and measured alone.
 //     CARD_PROFILE_TRACE=1 also prints a CDP trace summary of one open per build.
 //
