@@ -147,80 +147,6 @@ export function createCapture(deps: CaptureDeps) {
     return own;
   }
 
-  /** What an editor frame shows for its session: a card, or the draft to write. */
-  async function editorState(
-    session: EditorSession,
-    context: RequestContext,
-  ): Promise<EditorState> {
-    const { colleague } = session;
-    if (colleague) {
-      const [support, name] = await Promise.all([
-        keptCount(session.pageUrl, colleague).then((count) =>
-          voice.supportOf(colleague.remoteId, count),
-        ),
-        displayName(),
-      ]);
-      const card: EditorState = {
-        draftId: session.draftId,
-        pageUrl: session.pageUrl,
-        pageTitle: session.pageTitle,
-        quote: colleague.quote,
-        text: colleague.text,
-        category: 'other',
-        anonymous: colleague.authorName === undefined,
-        syncState: 'synced',
-        remoteStatus: colleague.status,
-        categories: [],
-        allowAnonymous: false,
-        colleague: {
-          authorName: colleague.authorName,
-          category: colleague.category,
-          voteCount: support.voteCount,
-          replyCount: colleague.replyCount,
-          supported: support.supported,
-        },
-        replyAs: { anonymous: false, name: name.trim() },
-      };
-      return card;
-    }
-    const [draft, rules] = await Promise.all([db.suggestions.get(session.draftId), policy()]);
-    const allowAnonymous = anonymityAllowed(rules);
-    const categories = offeredCategories(rules);
-    // Screenshot and page context: what will be sent with it, shown before it is.
-    const attached =
-      deps.screenshots && (draft?.syncState ?? 'draft') === 'draft'
-        ? {
-            allowScreenshot: screenshotAllowed(rules),
-            screenshot: await deps.screenshots.draftFor(session.draftId, rules),
-            pageContext: await deps.screenshots.pageContext(requireTab(context), session),
-          }
-        : {};
-    const state: EditorState = {
-      draftId: session.draftId,
-      pageUrl: session.pageUrl,
-      pageTitle: session.pageTitle,
-      quote: session.quote,
-      text: draft?.text ?? '',
-      // None is preset; a draft's own choice comes back while the organisation still offers it.
-      category: draft?.category && categories.includes(draft.category) ? draft.category : undefined,
-      anonymous: allowAnonymous && (draft?.anonymous ?? false),
-      syncState: draft?.syncState ?? 'draft',
-      remoteStatus: draft?.remoteStatus,
-      categories,
-      allowAnonymous,
-      own: draft !== undefined && draft.syncState !== 'draft',
-      withdrawn: draft?.withdrawn,
-      ...attached,
-    };
-    if (state.own) {
-      // On their own anonymous suggestion a person's reply is anonymous too.
-      state.replyAs = draft?.anonymous
-        ? { anonymous: true, name: '' }
-        : { anonymous: false, name: (await displayName()).trim() };
-    }
-    return state;
-  }
-
   function operation(suggestionId: string, kind: 'create' | 'update' | 'delete') {
     const at = now();
     return { id: newId(), suggestionId, kind, queuedAt: at, attempts: 0, notBefore: at };
@@ -255,28 +181,75 @@ export function createCapture(deps: CaptureDeps) {
     },
 
     async loadEditor(data, context) {
-      // What the frame shows is read while its capability is checked (the check writes the
-      // session store): both at once. Nothing is answered unless the check passes, and what
-      // was read for a session that changed meanwhile is read again.
-      const holder = documentOf(context);
-      const early = sessions
-        .get(requireTab(context))
-        .then((current) =>
-          current?.capability === data.capability &&
-          (current.holder === undefined || current.holder === holder) &&
-          current.endedAt === undefined
-            ? { draftId: current.draftId, state: editorState(current, context) }
-            : undefined,
-        );
-      // Awaited below once the check has passed; a failed read is read again there.
-      early.then((read) => read?.state).catch(() => undefined);
       const session = await sessionFor(context, data.capability, 'act');
-      const read = await early.catch(() => undefined);
-      if (read && read.draftId === session.draftId) {
-        const state = await read.state.catch(() => undefined);
-        if (state) return state;
+      const { colleague } = session;
+      if (colleague) {
+        const [support, name] = await Promise.all([
+          keptCount(session.pageUrl, colleague).then((count) =>
+            voice.supportOf(colleague.remoteId, count),
+          ),
+          displayName(),
+        ]);
+        const card: EditorState = {
+          draftId: session.draftId,
+          pageUrl: session.pageUrl,
+          pageTitle: session.pageTitle,
+          quote: colleague.quote,
+          text: colleague.text,
+          category: 'other',
+          anonymous: colleague.authorName === undefined,
+          syncState: 'synced',
+          remoteStatus: colleague.status,
+          categories: [],
+          allowAnonymous: false,
+          colleague: {
+            authorName: colleague.authorName,
+            category: colleague.category,
+            voteCount: support.voteCount,
+            replyCount: colleague.replyCount,
+            supported: support.supported,
+          },
+          replyAs: { anonymous: false, name: name.trim() },
+        };
+        return card;
       }
-      return editorState(session, context);
+      const [draft, rules] = await Promise.all([db.suggestions.get(session.draftId), policy()]);
+      const allowAnonymous = anonymityAllowed(rules);
+      const categories = offeredCategories(rules);
+      // Screenshot and page context: what will be sent with it, shown before it is.
+      const attached =
+        deps.screenshots && (draft?.syncState ?? 'draft') === 'draft'
+          ? {
+              allowScreenshot: screenshotAllowed(rules),
+              screenshot: await deps.screenshots.draftFor(session.draftId, rules),
+              pageContext: await deps.screenshots.pageContext(requireTab(context), session),
+            }
+          : {};
+      const state: EditorState = {
+        draftId: session.draftId,
+        pageUrl: session.pageUrl,
+        pageTitle: session.pageTitle,
+        quote: session.quote,
+        text: draft?.text ?? '',
+        // None is preset; a draft's own choice comes back while the organisation still offers it.
+        category:
+          draft?.category && categories.includes(draft.category) ? draft.category : undefined,
+        anonymous: allowAnonymous && (draft?.anonymous ?? false),
+        syncState: draft?.syncState ?? 'draft',
+        remoteStatus: draft?.remoteStatus,
+        categories,
+        allowAnonymous,
+        own: draft !== undefined && draft.syncState !== 'draft',
+        withdrawn: draft?.withdrawn,
+        ...attached,
+      };
+      if (state.own) {
+        // On their own anonymous suggestion a person's reply is anonymous too.
+        state.replyAs = draft?.anonymous
+          ? { anonymous: true, name: '' }
+          : { anonymous: false, name: (await displayName()).trim() };
+      }
+      return state;
     },
 
     async saveDraft(data, context) {
