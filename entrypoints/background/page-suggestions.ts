@@ -172,10 +172,13 @@ export function createPageSuggestions(deps: PageSuggestionDeps) {
 
     async openSuggestion(data, context) {
       const { tabId, pageUrl } = senderPage(context, data.pageUrl);
+      // The person's own, or else a colleague's from what the page's listing gave: both read at
+      // once, the card is waiting. (A failed listing read matters only for a colleague's.)
+      const keptRead = deps.keptColleagues?.(pageUrl);
+      keptRead?.catch(() => undefined);
       const suggestion = await db.suggestions.get(data.id);
       if (!suggestion) {
-        // A colleague's, from what the page's listing gave.
-        const colleague = (await deps.keptColleagues?.(pageUrl))?.find(
+        const colleague = (await keptRead)?.find(
           (c) => c.markId === data.id && isMarkedColleague(c),
         );
         if (!colleague) throw new RequestError('errorNoSuchSuggestion');

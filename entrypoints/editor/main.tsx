@@ -15,14 +15,26 @@ import { statusWord } from '@/utils/shared/status-word';
 import { CATEGORIES, type Category } from '@/utils/shared/suggestion';
 import { createDraftSaver } from '@/utils/ui/draft-saver';
 import { useReallyVisible } from '@/utils/ui/use-really-visible';
+import { takeEarlyLoad } from './early-load';
 import { reportSize } from './report-size';
 import { useScreenshot } from './use-screenshot';
 import { useSimilar } from './use-similar';
 
 // The capability the background issued for this frame, handed over in the address's fragment
-// (never sent to a server). Read once, then taken out of the address.
-const capability = location.hash.slice(1);
-history.replaceState(null, '', location.pathname);
+// (never sent to a server). Read once, then taken out of the address: by the head's early
+// script, which has already asked for the editor's state with it (early-load.ts).
+const early =
+  takeEarlyLoad() ??
+  (() => {
+    // The early script has not run (it is async) or could not load: the same, from here.
+    const fromAddress = location.hash.slice(1);
+    history.replaceState(null, '', location.pathname);
+    return {
+      capability: fromAddress,
+      state: sendMessage('loadEditor', { capability: fromAddress }),
+    };
+  })();
+const { capability } = early;
 
 const FOCUSABLE =
   'button:not([disabled]),textarea:not([disabled]),select:not([disabled]),input:not([disabled]),a[href]';
@@ -338,7 +350,7 @@ async function start() {
   if (!root) return;
   document.documentElement.lang = uiLocale();
   try {
-    const state = await sendMessage('loadEditor', { capability });
+    const state = await early.state;
     render(
       state.syncState === 'draft' ? (
         <EditorApp state={state} />
