@@ -55,6 +55,16 @@ const VARIANTS = {
     setup: `adopt(flywheelHighlighter.highlightCss(marks().slice(1)))`,
     step: `window.__sheet.replaceSync(flywheelHighlighter.highlightCss(marks()))`,
   },
+  /** Probe: one rule per tag of the marked elements (every li, every em…). */
+  tagOnly: {
+    setup: '',
+    step: `adopt([...new Set(marks().map((r) => r.commonAncestorContainer.parentElement.localName))].map((t) => t + '::highlight(flywheel)').join(',') + '{ ${LOOK} }')`,
+  },
+  /** Probe: the last two steps of each path only. */
+  shortPath: {
+    setup: '',
+    step: `adopt(flywheelHighlighter.highlightCss(marks()).split(',').map((s) => s.split('>').slice(-2).join('>')).join(','))`,
+  },
   /** highlighter.ts with 50 marks in table cells (the page's most common tag, 5,000 cells). */
   elementRulesCells: {
     setup: '',
@@ -226,7 +236,7 @@ async function main() {
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     decoder = await context.newPage();
-    const names = Object.keys(VARIANTS) as Variant[];
+    const names = (process.argv[3]?.split(',') ?? Object.keys(VARIANTS)) as Variant[];
     const figures = Object.fromEntries(
       names.map((n) => [
         n,
