@@ -25,7 +25,6 @@ import {
   waitFor,
 } from './support/browser';
 import { DEMO_SITE_DIR } from './support/paths';
-import { openToolbarPopup } from './support/toolbar-popup';
 
 const ANNA = 'Anna Berg';
 const BRAM = 'Bram Kok';
@@ -274,10 +273,12 @@ describe('the voice loop, two people and an owner', () => {
     await triage.close();
 
     // A hears back: the popup shows Planned and the reply, the badge counts it, one notification.
-    const popup = await openToolbarPopup(anna, annaPage);
+    // The popup page in a tab of its own (the toolbar popup's DevTools link can hang when it closes).
+    const popup = await anna.context.newPage();
+    await popup.goto(anna.extensionUrl('popup.html'));
     await waitFor(
       async () => {
-        const text = await popup.text();
+        const text = (await popup.locator('body').textContent()) ?? '';
         return text.includes('Planned') && text.includes(OWNER_REPLY);
       },
       "Planned and the owner's reply in A's popup",
@@ -292,24 +293,24 @@ describe('the voice loop, two people and an owner', () => {
         ).length === 1,
       'one notification',
     );
-    popup.close();
+    await popup.close();
 
     // After a browser restart, nothing is told twice.
     await anna.close();
     anna = await launchWithExtension({ profile: annaProfile });
-    const afterRestart = await anna.context.newPage();
-    await afterRestart.goto(pageUrl);
-    const popupAgain = await openToolbarPopup(anna, afterRestart);
+    const popupAgain = await anna.context.newPage();
+    await popupAgain.goto(anna.extensionUrl('popup.html'));
     await waitFor(
-      async () => (await popupAgain.text()).includes('Planned'),
+      async () => ((await popupAgain.locator('body').textContent()) ?? '').includes('Planned'),
       'the popup after restart',
+      20_000,
     );
-    await popupAgain.clickButton('Sync now');
+    await popupAgain.getByRole('button', { name: 'Sync now' }).click();
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(
       Object.keys(await (await anna.currentWorker()).evaluate(() => chrome.notifications.getAll())),
     ).toEqual([]);
-    popupAgain.close();
+    await popupAgain.close();
 
     // The anonymous suggestion carries no identity anywhere on the server.
     const everything = await everyRowAsText();
