@@ -279,36 +279,23 @@ export function SuggestionView(props: Props) {
                 </span>
                 {line.failed && line.id ? (
                   <span class="reply-actions">
-                    {props.onRetryReply ? (
-                      <button
-                        type="button"
-                        aria-describedby={`reply-${line.id}`}
-                        onClick={() => {
-                          const id = line.id as string;
-                          void act(
-                            () => props.onRetryReply?.(id) ?? Promise.resolve(),
-                            t('replyRetriedNotice'),
-                          );
-                        }}
-                      >
-                        {t('replyTryAgainLabel')}
-                      </button>
-                    ) : null}
-                    {props.onDiscardReply ? (
-                      <button
-                        type="button"
-                        aria-describedby={`reply-${line.id}`}
-                        onClick={() => {
-                          const id = line.id as string;
-                          void act(
-                            () => props.onDiscardReply?.(id) ?? Promise.resolve(),
-                            t('replyDiscardedNotice'),
-                          );
-                        }}
-                      >
-                        {t('replyDiscardLabel')}
-                      </button>
-                    ) : null}
+                    {(
+                      [
+                        [props.onRetryReply, 'replyRetriedNotice', 'replyTryAgainLabel'],
+                        [props.onDiscardReply, 'replyDiscardedNotice', 'replyDiscardLabel'],
+                      ] as const
+                    ).map(([handler, notice, label]) =>
+                      handler ? (
+                        <button
+                          key={label}
+                          type="button"
+                          aria-describedby={`reply-${line.id}`}
+                          onClick={() => void act(() => handler(line.id as string), t(notice))}
+                        >
+                          {t(label)}
+                        </button>
+                      ) : null,
+                    )}
                   </span>
                 ) : null}
               </li>
